@@ -1,0 +1,1 @@
+//! Pure booking domain: decide/evolve per aggregate (being written).

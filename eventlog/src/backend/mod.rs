@@ -1,0 +1,196 @@
+//! The two storage backends behind one set of operations; each file holds one dialect.
+
+pub(crate) mod postgres;
+pub(crate) mod sqlite;
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
+use uuid::Uuid;
+
+use crate::error::LogError;
+use crate::plan::{Existing, Row};
+use crate::types::{Snapshot, StreamId};
+
+/// A connection pool for one backend.
+#[derive(Debug, Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// An open transaction on one backend.
+#[derive(Debug)]
+pub(crate) enum Tx {
+    Sqlite(Transaction<'static, Sqlite>),
+    Postgres(Transaction<'static, Postgres>),
+}
+
+/// A stored row before upcasting and JSON parsing.
+#[derive(Debug)]
+pub(crate) struct RawEvent {
+    pub position: i64,
+    pub event_id: Uuid,
+    pub stream_id: String,
+    pub stream_version: i64,
+    pub event_type: String,
+    pub schema_version: i32,
+    pub payload: String,
+    pub metadata: String,
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl Pool {
+    /// Begins a write transaction (SQLite: `BEGIN IMMEDIATE`, so it never has to upgrade).
+    pub async fn begin(&self) -> Result<Tx, LogError> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+
+    /// Events after `after`, in position order, at most `limit`.
+    pub async fn read_all(&self, after: i64, limit: i64) -> Result<Vec<RawEvent>, LogError> {
+        match self {
+            Self::Sqlite(pool) => sqlite::read_all(pool, after, limit).await,
+            Self::Postgres(pool) => postgres::read_all(pool, after, limit).await,
+        }
+    }
+
+    /// A stream's events from version `from` on, at most `limit`.
+    pub async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from: i64,
+        limit: i64,
+    ) -> Result<Vec<RawEvent>, LogError> {
+        match self {
+            Self::Sqlite(pool) => sqlite::read_stream(pool, stream.as_str(), from, limit).await,
+            Self::Postgres(pool) => postgres::read_stream(pool, stream.as_str(), from, limit).await,
+        }
+    }
+
+    /// The highest committed position (0 for an empty log).
+    pub async fn head(&self) -> Result<i64, LogError> {
+        match self {
+            Self::Sqlite(pool) => sqlite::head(pool).await,
+            Self::Postgres(pool) => postgres::head(pool).await,
+        }
+    }
+
+    /// A stream's version (0 when it does not exist).
+    pub async fn stream_version(&self, stream: &StreamId) -> Result<u64, LogError> {
+        let versions = match self {
+            Self::Sqlite(pool) => {
+                let mut conn = pool.acquire().await?;
+                sqlite::versions(&mut conn, &[stream.to_string()]).await?
+            }
+            Self::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                postgres::versions(&mut conn, &[stream.to_string()]).await?
+            }
+        };
+        Ok(versions.get(stream.as_str()).copied().unwrap_or(0))
+    }
+
+    /// The newest snapshot of a stream, if any.
+    pub async fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Snapshot>, LogError> {
+        match self {
+            Self::Sqlite(pool) => sqlite::load_snapshot(pool, stream).await,
+            Self::Postgres(pool) => postgres::load_snapshot(pool, stream).await,
+        }
+    }
+
+    /// Stores a snapshot unless a newer one is already there.
+    pub async fn save_snapshot(&self, snapshot: &Snapshot) -> Result<(), LogError> {
+        match self {
+            Self::Sqlite(pool) => sqlite::save_snapshot(pool, snapshot).await,
+            Self::Postgres(pool) => postgres::save_snapshot(pool, snapshot).await,
+        }
+    }
+
+    /// A consumer's checkpoint outside any transaction (0 when it has none).
+    pub async fn checkpoint(&self, name: &str) -> Result<i64, LogError> {
+        let mut tx = self.begin_read().await?;
+        let position = tx.load_checkpoint(name).await?;
+        tx.rollback().await?;
+        Ok(position)
+    }
+
+    async fn begin_read(&self) -> Result<Tx, LogError> {
+        Ok(match self {
+            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
+        })
+    }
+}
+
+impl Tx {
+    /// Locks the log head for this transaction and returns it. Every appender calls this
+    /// first, so position assignment (and therefore commit order) is serialised.
+    pub async fn lock_head(&mut self) -> Result<i64, LogError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::lock_head(tx).await,
+            Self::Postgres(tx) => postgres::lock_head(tx).await,
+        }
+    }
+
+    /// Where the given event ids are already stored.
+    pub async fn existing(&mut self, ids: &[Uuid]) -> Result<HashMap<Uuid, Existing>, LogError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::existing(tx, ids).await,
+            Self::Postgres(tx) => postgres::existing(tx, ids).await,
+        }
+    }
+
+    /// Current versions of the given streams (absent: no stream yet).
+    pub async fn versions(&mut self, streams: &[String]) -> Result<HashMap<String, u64>, LogError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::versions(tx, streams).await,
+            Self::Postgres(tx) => postgres::versions(tx, streams).await,
+        }
+    }
+
+    /// Inserts planned rows and moves the head (PostgreSQL also notifies listeners on commit).
+    pub async fn insert(&mut self, rows: &[Row], head: i64) -> Result<(), LogError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::insert(tx, rows).await,
+            Self::Postgres(tx) => postgres::insert(tx, rows, head).await,
+        }
+    }
+
+    /// A consumer's checkpoint as seen by this transaction.
+    pub async fn load_checkpoint(&mut self, name: &str) -> Result<i64, LogError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::load_checkpoint(tx, name).await,
+            Self::Postgres(tx) => postgres::load_checkpoint(tx, name).await,
+        }
+    }
+
+    /// Stores a consumer's checkpoint in this transaction.
+    pub async fn save_checkpoint(&mut self, name: &str, position: i64) -> Result<(), LogError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::save_checkpoint(tx, name, position).await,
+            Self::Postgres(tx) => postgres::save_checkpoint(tx, name, position).await,
+        }
+    }
+
+    /// Commits.
+    pub async fn commit(self) -> Result<(), LogError> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Rolls back.
+    pub async fn rollback(self) -> Result<(), LogError> {
+        match self {
+            Self::Sqlite(tx) => tx.rollback().await?,
+            Self::Postgres(tx) => tx.rollback().await?,
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,329 @@
+//! [`EventLog`]: connect to a backend by URL and append, read, subscribe, checkpoint and
+//! snapshot through one handle that is cheap to clone.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::{PgListener, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use tokio::sync::{mpsc, oneshot, watch};
+use tracing::warn;
+
+use crate::backend::{postgres, Pool, RawEvent};
+use crate::error::{AppendError, LogError};
+use crate::prepare::prepare;
+use crate::subscription::Subscription;
+use crate::tx::LogTx;
+use crate::types::{AppendOutcome, Metadata, Snapshot, StoredEvent, StreamAppend, StreamId};
+use crate::upcast::Upcasters;
+use crate::writer::{self, raise, Job};
+
+/// Which backend a URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite, the embedded default (`sqlite:PATH`).
+    Sqlite,
+    /// PostgreSQL (`postgres://…`).
+    Postgres,
+}
+
+/// How SQLite flushes commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SqliteDurability {
+    /// `synchronous=FULL`: an acknowledged append survives a power cut (the default).
+    Full,
+    /// `synchronous=NORMAL`: survives a crash of the process, may lose the last commits
+    /// on power loss; faster.
+    Normal,
+}
+
+/// Tuning for [`EventLog::connect_with`]; [`LogOptions::default`] suits production.
+#[derive(Debug, Clone)]
+pub struct LogOptions {
+    /// Largest serialized payload accepted, in bytes.
+    pub max_payload_bytes: usize,
+    /// SQLite flush policy.
+    pub sqlite_durability: SqliteDurability,
+    /// Connections in the pool.
+    pub max_connections: u32,
+    /// How often a caught-up subscription polls when no wake-up arrives.
+    pub poll_interval: Duration,
+    /// Most events a subscription returns per batch.
+    pub read_batch: usize,
+    /// Upcasters applied when events are read.
+    pub upcasters: Upcasters,
+}
+
+impl Default for LogOptions {
+    fn default() -> Self {
+        Self {
+            max_payload_bytes: 1024 * 1024,
+            sqlite_durability: SqliteDurability::Full,
+            max_connections: 16,
+            poll_interval: Duration::from_millis(500),
+            read_batch: 1000,
+            upcasters: Upcasters::new(),
+        }
+    }
+}
+
+/// The append-only event log. Clones share one pool and one writer.
+#[derive(Debug, Clone)]
+pub struct EventLog {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    pool: Pool,
+    backend: Backend,
+    writer: mpsc::Sender<Job>,
+    head: watch::Sender<i64>,
+    options: LogOptions,
+    // Dropped with the log; its receiver stops the PostgreSQL listener task.
+    _stop_listener: oneshot::Sender<()>,
+}
+
+impl EventLog {
+    /// Connects with default options. `sqlite:PATH` (created if missing) or `postgres://…`.
+    pub async fn connect(url: &str) -> Result<Self, LogError> {
+        Self::connect_with(url, LogOptions::default()).await
+    }
+
+    /// Connects with the given options.
+    pub async fn connect_with(url: &str, options: LogOptions) -> Result<Self, LogError> {
+        let (backend, pool) = open_pool(url, &options).await?;
+        let initial = pool.head().await.unwrap_or(0);
+        let (head, _) = watch::channel(initial);
+        let (stop, stopped) = oneshot::channel();
+        if let Pool::Postgres(pg) = &pool {
+            spawn_listener(pg, head.clone(), stopped).await?;
+        }
+        let writer = writer::spawn(pool.clone(), head.clone());
+        Ok(Self {
+            inner: Arc::new(Inner {
+                pool,
+                backend,
+                writer,
+                head,
+                options,
+                _stop_listener: stop,
+            }),
+        })
+    }
+
+    /// Applies every pending migration (log, checkpoints, snapshots and read models).
+    pub async fn migrate(&self) -> Result<(), LogError> {
+        match &self.inner.pool {
+            Pool::Sqlite(pool) => {
+                migrations::migrator(migrations::Dialect::Sqlite).run(pool).await?
+            }
+            Pool::Postgres(pool) => {
+                migrations::migrator(migrations::Dialect::Postgres).run(pool).await?
+            }
+        }
+        Ok(())
+    }
+
+    /// Which backend this log runs on.
+    pub fn backend(&self) -> Backend {
+        self.inner.backend
+    }
+
+    /// The SQLite pool, for read models that live beside the log (None on PostgreSQL).
+    pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
+        match &self.inner.pool {
+            Pool::Sqlite(pool) => Some(pool),
+            Pool::Postgres(_) => None,
+        }
+    }
+
+    /// The PostgreSQL pool, for read models that live beside the log (None on SQLite).
+    pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
+        match &self.inner.pool {
+            Pool::Postgres(pool) => Some(pool),
+            Pool::Sqlite(_) => None,
+        }
+    }
+
+    /// Appends events to one or more streams atomically, each with its own expected
+    /// version. Concurrent calls in this process are committed together (group commit).
+    pub async fn append(&self, appends: Vec<StreamAppend>) -> Result<AppendOutcome, AppendError> {
+        let prepared = prepare(appends, self.inner.options.max_payload_bytes)?;
+        let (reply, answer) = oneshot::channel();
+        self.inner
+            .writer
+            .send(Job { prepared, reply })
+            .await
+            .map_err(|_| LogError::Closed)?;
+        answer.await.map_err(|_| LogError::Closed)?
+    }
+
+    /// Begins a write transaction shared with the caller's own statements.
+    pub async fn begin(&self) -> Result<LogTx, LogError> {
+        Ok(LogTx {
+            tx: self.inner.pool.begin().await?,
+            log: self.clone(),
+            head: None,
+        })
+    }
+
+    /// Up to `limit` events after position `after`, in position order.
+    pub async fn read_all(&self, after: i64, limit: usize) -> Result<Vec<StoredEvent>, LogError> {
+        let raws = self.inner.pool.read_all(after, clamp(limit)).await?;
+        raws.into_iter().map(|r| self.decode(r)).collect()
+    }
+
+    /// Up to `limit` events of one stream from version `from` (1 = the first) on.
+    pub async fn read_stream(
+        &self,
+        stream: &StreamId,
+        from: u64,
+        limit: usize,
+    ) -> Result<Vec<StoredEvent>, LogError> {
+        let from = i64::try_from(from).unwrap_or(i64::MAX);
+        let raws = self.inner.pool.read_stream(stream, from, clamp(limit)).await?;
+        raws.into_iter().map(|r| self.decode(r)).collect()
+    }
+
+    /// A stream's current version (0 when it has no events).
+    pub async fn stream_version(&self, stream: &StreamId) -> Result<u64, LogError> {
+        self.inner.pool.stream_version(stream).await
+    }
+
+    /// The highest committed position (0 for an empty log).
+    pub async fn head(&self) -> Result<i64, LogError> {
+        let head = self.inner.pool.head().await?;
+        self.inner.head.send_if_modified(|h| raise(h, head));
+        Ok(head)
+    }
+
+    /// A tail of the log after `after` that waits for new events.
+    pub fn subscribe(&self, after: i64) -> Subscription {
+        let options = &self.inner.options;
+        Subscription::new(self.clone(), after, options.read_batch, options.poll_interval)
+    }
+
+    /// A consumer's checkpoint (0 when it has none).
+    pub async fn checkpoint(&self, name: &str) -> Result<i64, LogError> {
+        self.inner.pool.checkpoint(name).await
+    }
+
+    /// The newest snapshot of a stream, if one was saved.
+    pub async fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Snapshot>, LogError> {
+        self.inner.pool.load_snapshot(stream).await
+    }
+
+    /// Saves a snapshot; an older one never replaces a newer one.
+    pub async fn save_snapshot(&self, snapshot: &Snapshot) -> Result<(), LogError> {
+        self.inner.pool.save_snapshot(snapshot).await
+    }
+
+    pub(crate) fn head_sender(&self) -> &watch::Sender<i64> {
+        &self.inner.head
+    }
+
+    pub(crate) fn max_payload_bytes(&self) -> usize {
+        self.inner.options.max_payload_bytes
+    }
+
+    fn decode(&self, raw: RawEvent) -> Result<StoredEvent, LogError> {
+        let corrupt = |what: &str, e: &dyn std::fmt::Display| LogError::Corrupt {
+            position: raw.position,
+            reason: format!("{what}: {e}"),
+        };
+        let payload = serde_json::from_str(&raw.payload).map_err(|e| corrupt("payload", &e))?;
+        let metadata: Metadata =
+            serde_json::from_str(&raw.metadata).map_err(|e| corrupt("metadata", &e))?;
+        let stream_id = StreamId::new(raw.stream_id.clone()).map_err(|e| corrupt("stream", &e))?;
+        let stored_version = u32::try_from(raw.schema_version).unwrap_or(0);
+        let (payload, schema_version) = if self.inner.options.upcasters.is_empty() {
+            (payload, stored_version)
+        } else {
+            self.inner
+                .options
+                .upcasters
+                .upcast(&raw.event_type, stored_version, payload)?
+        };
+        Ok(StoredEvent {
+            position: raw.position,
+            stream_id,
+            stream_version: u64::try_from(raw.stream_version).unwrap_or(0),
+            event_id: raw.event_id,
+            event_type: raw.event_type,
+            schema_version,
+            payload,
+            metadata,
+            recorded_at: raw.recorded_at,
+        })
+    }
+}
+
+fn clamp(limit: usize) -> i64 {
+    i64::try_from(limit.clamp(1, 100_000)).unwrap_or(100_000)
+}
+
+async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool), LogError> {
+    if url.starts_with("sqlite:") {
+        let synchronous = match options.sqlite_durability {
+            SqliteDurability::Full => SqliteSynchronous::Full,
+            SqliteDurability::Normal => SqliteSynchronous::Normal,
+        };
+        let connect = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(synchronous)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        // An in-memory database exists once per connection: keep exactly one.
+        let max = if url.contains(":memory:") || url.contains("mode=memory") {
+            1
+        } else {
+            options.max_connections
+        };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(connect)
+            .await?;
+        Ok((Backend::Sqlite, Pool::Sqlite(pool)))
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        let pool = PgPoolOptions::new()
+            .max_connections(options.max_connections)
+            .connect(url)
+            .await?;
+        Ok((Backend::Postgres, Pool::Postgres(pool)))
+    } else {
+        Err(LogError::UnsupportedUrl(url.to_owned()))
+    }
+}
+
+/// Wakes this process's subscribers when any process commits an append.
+async fn spawn_listener(
+    pool: &sqlx::PgPool,
+    head: watch::Sender<i64>,
+    mut stop: oneshot::Receiver<()>,
+) -> Result<(), LogError> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(postgres::CHANNEL).await?;
+    tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = &mut stop => break,
+                message = listener.recv() => match message {
+                    Ok(note) => {
+                        if let Ok(position) = note.payload().parse::<i64>() {
+                            head.send_if_modified(|h| raise(h, position));
+                        }
+                    }
+                    Err(error) => {
+                        // PgListener reconnects on the next recv; subscribers poll meanwhile.
+                        warn!(%error, "event log listener lost its connection");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                    }
+                },
+            }
+        }
+    });
+    Ok(())
+}

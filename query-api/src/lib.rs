@@ -1,0 +1,1 @@
+//! Query side: REST reads over the read models (filled by the read-side issue).

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# `make bench`: release build of the benchmarks, a throwaway PostgreSQL like `make test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+state=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-bench.XXXXXX")
+trap 'scripts/postgres.sh stop "$state/pg" || true; rm -rf "$state"' EXIT
+TEST_DATABASE_URL="$(scripts/postgres.sh start "$state/pg")"
+export TEST_DATABASE_URL
+cargo run --release --locked -p bench --bin eventlog-bench -- "$@"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# `make test`: lint, build and run every test against SQLite and a real PostgreSQL.
+# PostgreSQL comes from TEST_DATABASE_URL when it answers, else from a throwaway cluster
+# that scripts/postgres.sh creates (installing Debian's postgresql if needed) and removes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+state=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-test.XXXXXX")
+cleanup() {
+    scripts/postgres.sh stop "$state/pg" || true
+    rm -rf "$state"
+}
+trap cleanup EXIT
+
+TEST_DATABASE_URL="$(scripts/postgres.sh start "$state/pg")"
+export TEST_DATABASE_URL
+echo "==> PostgreSQL for tests: $TEST_DATABASE_URL"
+
+echo "==> cargo fmt --check"
+cargo fmt --all --check
+echo "==> cargo clippy -D warnings"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "==> cargo doc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+
+echo "==> tests"
+if cargo nextest --version >/dev/null 2>&1; then
+    cargo nextest run --workspace --locked
+    cargo test --workspace --doc --locked --quiet
+else
+    cargo test --workspace --locked
+fi
