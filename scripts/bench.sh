@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 state=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-bench.XXXXXX")
+chmod 755 "$state"
 trap 'scripts/postgres.sh stop "$state/pg" || true; rm -rf "$state"' EXIT
 TEST_DATABASE_URL="$(scripts/postgres.sh start "$state/pg")"
 export TEST_DATABASE_URL

@@ -51,7 +51,12 @@ start)
         chown -R postgres "$dir"
         run_as=(runuser -u postgres --)
     fi
-    "${run_as[@]}" "$bin/initdb" -D "$data" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1
+    # The server runs as another user: every directory above DIR must let it through.
+    chmod 755 "$dir" "$(dirname "$dir")"
+    if ! "${run_as[@]}" "$bin/initdb" -D "$data" -U postgres -A trust --no-sync >"$dir/initdb.log" 2>&1; then
+        cat "$dir/initdb.log" >&2
+        exit 1
+    fi
     # fsync stays on: the durability the log promises is what the tests exercise.
     "${run_as[@]}" "$bin/pg_ctl" -D "$data" -l "$dir/server.log" -w -t 60 \
         -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=400 -c shared_buffers=256MB" start >&2

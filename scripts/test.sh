@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-test.XXXXXX")
+chmod 755 "$state"
 cleanup() {
     scripts/postgres.sh stop "$state/pg" || true
     rm -rf "$state"
