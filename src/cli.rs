@@ -17,7 +17,12 @@ pub struct Cli {
     pub database_url: String,
 
     /// Log format on stderr.
-    #[arg(long, global = true, env = "BOXOFFICE_LOG_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "BOXOFFICE_LOG_FORMAT",
+        default_value = "text"
+    )]
     pub log_format: LogFormat,
 
     /// What to run.

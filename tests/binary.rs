@@ -36,7 +36,11 @@ fn migrate_applies_and_is_idempotent() {
     let db = format!("sqlite:{}", dir.path().join("nested/box.db").display());
     for _ in 0..2 {
         let out = boxoffice(&db).arg("migrate").output().unwrap();
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert!(String::from_utf8_lossy(&out.stdout).contains("migrations applied"));
     }
     assert!(dir.path().join("nested/box.db").exists());
@@ -44,7 +48,10 @@ fn migrate_applies_and_is_idempotent() {
 
 #[test]
 fn an_unsupported_database_url_fails_with_a_clear_message() {
-    let out = boxoffice("mysql://localhost/x").arg("migrate").output().unwrap();
+    let out = boxoffice("mysql://localhost/x")
+        .arg("migrate")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("unsupported database URL"), "{stderr}");

@@ -24,10 +24,10 @@ mod log;
 mod plan;
 mod prepare;
 mod subscription;
+pub mod testing;
 mod tx;
 mod types;
 mod upcast;
-pub mod testing;
 mod writer;
 
 pub use error::{AppendError, LogError};

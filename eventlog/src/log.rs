@@ -117,10 +117,14 @@ impl EventLog {
     pub async fn migrate(&self) -> Result<(), LogError> {
         match &self.inner.pool {
             Pool::Sqlite(pool) => {
-                migrations::migrator(migrations::Dialect::Sqlite).run(pool).await?
+                migrations::migrator(migrations::Dialect::Sqlite)
+                    .run(pool)
+                    .await?
             }
             Pool::Postgres(pool) => {
-                migrations::migrator(migrations::Dialect::Postgres).run(pool).await?
+                migrations::migrator(migrations::Dialect::Postgres)
+                    .run(pool)
+                    .await?
             }
         }
         Ok(())
@@ -183,7 +187,11 @@ impl EventLog {
         limit: usize,
     ) -> Result<Vec<StoredEvent>, LogError> {
         let from = i64::try_from(from).unwrap_or(i64::MAX);
-        let raws = self.inner.pool.read_stream(stream, from, clamp(limit)).await?;
+        let raws = self
+            .inner
+            .pool
+            .read_stream(stream, from, clamp(limit))
+            .await?;
         raws.into_iter().map(|r| self.decode(r)).collect()
     }
 
@@ -202,7 +210,12 @@ impl EventLog {
     /// A tail of the log after `after` that waits for new events.
     pub fn subscribe(&self, after: i64) -> Subscription {
         let options = &self.inner.options;
-        Subscription::new(self.clone(), after, options.read_batch, options.poll_interval)
+        Subscription::new(
+            self.clone(),
+            after,
+            options.read_batch,
+            options.poll_interval,
+        )
     }
 
     /// A consumer's checkpoint (0 when it has none).

@@ -53,7 +53,14 @@ pub(crate) fn plan(
     let mut results = Vec::with_capacity(batch.len());
     let mut head = head;
     for append in batch {
-        let result = plan_one(append, &mut head, &mut existing, &mut versions, &mut rows, now);
+        let result = plan_one(
+            append,
+            &mut head,
+            &mut existing,
+            &mut versions,
+            &mut rows,
+            now,
+        );
         results.push(result);
     }
     Plan {
@@ -75,7 +82,10 @@ fn plan_one(
         return Ok(replay);
     }
     for stream in append {
-        let actual = versions.get(stream.stream_id.as_str()).copied().unwrap_or(0);
+        let actual = versions
+            .get(stream.stream_id.as_str())
+            .copied()
+            .unwrap_or(0);
         if !stream.expected.admits(actual) {
             return Err(AppendError::Conflict {
                 stream_id: stream.stream_id.to_string(),

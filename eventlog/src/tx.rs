@@ -31,7 +31,10 @@ impl LogTx {
         if !plan.rows.is_empty() {
             self.head = Some(plan.head);
         }
-        plan.results.into_iter().next().unwrap_or(Err(AppendError::Empty))
+        plan.results
+            .into_iter()
+            .next()
+            .unwrap_or(Err(AppendError::Empty))
     }
 
     /// A consumer's checkpoint as this transaction sees it (0 when it has none).

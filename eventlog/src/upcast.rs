@@ -90,7 +90,10 @@ mod tests {
             .upcast("seats_held", 1, json!({"quantity": 3}))
             .unwrap();
         assert_eq!(version, 3);
-        assert_eq!(payload, json!({"quantity": null, "seats": 3, "currency": "EUR"}));
+        assert_eq!(
+            payload,
+            json!({"quantity": null, "seats": 3, "currency": "EUR"})
+        );
     }
 
     #[test]
@@ -104,6 +107,8 @@ mod tests {
     fn a_failing_step_names_the_type_and_version() {
         let upcasters = Upcasters::new().register("x", 1, |_| Err("no seats field".into()));
         let err = upcasters.upcast("x", 1, json!({})).unwrap_err();
-        assert!(err.to_string().contains("cannot upcast x from schema version 1"));
+        assert!(err
+            .to_string()
+            .contains("cannot upcast x from schema version 1"));
     }
 }

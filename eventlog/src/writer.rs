@@ -60,7 +60,10 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
                     let result = match commit(&pool, &[&job.prepared]).await {
                         Ok(plan) => {
                             head.send_if_modified(|h| raise(h, plan.head));
-                            plan.results.into_iter().next().unwrap_or(Err(AppendError::Empty))
+                            plan.results
+                                .into_iter()
+                                .next()
+                                .unwrap_or(Err(AppendError::Empty))
                         }
                         Err(e) => Err(AppendError::Storage(e)),
                     };
@@ -69,7 +72,9 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
             }
             Err(error) => {
                 for job in jobs {
-                    let _ = job.reply.send(Err(AppendError::Storage(clone_error(&error))));
+                    let _ = job
+                        .reply
+                        .send(Err(AppendError::Storage(clone_error(&error))));
                 }
             }
         }

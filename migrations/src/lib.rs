@@ -77,7 +77,12 @@ mod tests {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
         let mut names: Vec<String> = std::fs::read_dir(path)
             .expect("migration folder exists")
-            .map(|e| e.expect("readable entry").file_name().into_string().expect("utf-8"))
+            .map(|e| {
+                e.expect("readable entry")
+                    .file_name()
+                    .into_string()
+                    .expect("utf-8")
+            })
             .filter(|n| n.ends_with(".sql"))
             .map(|n| n.trim_end_matches(".sql").to_owned())
             .collect();
@@ -87,7 +92,10 @@ mod tests {
 
     #[test]
     fn both_backends_have_the_same_numbered_files_and_all_are_listed() {
-        let listed: Vec<String> = MIGRATIONS.iter().map(|s| s.description.to_owned()).collect();
+        let listed: Vec<String> = MIGRATIONS
+            .iter()
+            .map(|s| s.description.to_owned())
+            .collect();
         assert_eq!(sql_files("sqlite"), listed);
         assert_eq!(sql_files("postgres"), listed);
     }

@@ -21,7 +21,10 @@ async fn health() -> Json<Value> {
 /// The database answers: the log head can be read.
 async fn ready(State(log): State<EventLog>) -> (StatusCode, Json<Value>) {
     match log.head().await {
-        Ok(head) => (StatusCode::OK, Json(json!({ "status": "ready", "log_head": head }))),
+        Ok(head) => (
+            StatusCode::OK,
+            Json(json!({ "status": "ready", "log_head": head })),
+        ),
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             (

@@ -34,10 +34,18 @@ fn raw(row: PgRow) -> Result<RawEvent, LogError> {
     })
 }
 
-pub(crate) async fn read_all(pool: &PgPool, after: i64, limit: i64) -> Result<Vec<RawEvent>, LogError> {
+pub(crate) async fn read_all(
+    pool: &PgPool,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<RawEvent>, LogError> {
     let sql =
         format!("SELECT {COLUMNS} FROM events WHERE position > $1 ORDER BY position LIMIT $2");
-    let rows = sqlx::query(&sql).bind(after).bind(limit).fetch_all(pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     rows.into_iter().map(raw).collect()
 }
 

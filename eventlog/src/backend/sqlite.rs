@@ -44,7 +44,11 @@ pub(crate) async fn read_all(
     limit: i64,
 ) -> Result<Vec<RawEvent>, LogError> {
     let sql = format!("SELECT {COLUMNS} FROM events WHERE position > ? ORDER BY position LIMIT ?");
-    let rows = sqlx::query(&sql).bind(after).bind(limit).fetch_all(pool).await?;
+    let rows = sqlx::query(&sql)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
     rows.into_iter().map(raw).collect()
 }
 
@@ -157,11 +161,15 @@ pub(crate) async fn insert(tx: &mut SqliteConnection, rows: &[Row]) -> Result<()
     Ok(())
 }
 
-pub(crate) async fn load_checkpoint(tx: &mut SqliteConnection, name: &str) -> Result<i64, LogError> {
-    let position: Option<i64> = sqlx::query_scalar("SELECT position FROM checkpoints WHERE name = ?")
-        .bind(name)
-        .fetch_optional(tx)
-        .await?;
+pub(crate) async fn load_checkpoint(
+    tx: &mut SqliteConnection,
+    name: &str,
+) -> Result<i64, LogError> {
+    let position: Option<i64> =
+        sqlx::query_scalar("SELECT position FROM checkpoints WHERE name = ?")
+            .bind(name)
+            .fetch_optional(tx)
+            .await?;
     Ok(position.unwrap_or(0))
 }
 
@@ -187,10 +195,11 @@ pub(crate) async fn load_snapshot(
     pool: &SqlitePool,
     stream: &StreamId,
 ) -> Result<Option<Snapshot>, LogError> {
-    let row = sqlx::query("SELECT version, schema_version, state FROM snapshots WHERE stream_id = ?")
-        .bind(stream.as_str())
-        .fetch_optional(pool)
-        .await?;
+    let row =
+        sqlx::query("SELECT version, schema_version, state FROM snapshots WHERE stream_id = ?")
+            .bind(stream.as_str())
+            .fetch_optional(pool)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let version: i64 = row.try_get(0)?;
     let schema_version: i64 = row.try_get(1)?;

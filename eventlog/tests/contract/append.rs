@@ -35,7 +35,11 @@ async fn an_appended_event_reads_back_with_its_whole_envelope(db: TestDb) {
         .with_metadata(metadata.clone());
     let id = event.event_id;
     let outcome = log
-        .append(vec![to("listing-a", ExpectedVersion::NoStream, vec![event])])
+        .append(vec![to(
+            "listing-a",
+            ExpectedVersion::NoStream,
+            vec![event],
+        )])
         .await
         .unwrap();
     assert!(!outcome.replayed);
@@ -52,7 +56,10 @@ async fn an_appended_event_reads_back_with_its_whole_envelope(db: TestDb) {
     assert_eq!(stored.payload, json!({"seats": 2, "name": "Zoë ✓"}));
     assert_eq!(stored.metadata, metadata);
     let age = chrono::Utc::now() - stored.recorded_at;
-    assert!(age.num_seconds().abs() < 60, "recorded_at is now-ish: {age}");
+    assert!(
+        age.num_seconds().abs() < 60,
+        "recorded_at is now-ish: {age}"
+    );
 }
 
 async fn versions_count_from_one_and_positions_are_global(db: TestDb) {
@@ -154,7 +161,11 @@ async fn appending_the_same_event_ids_again_returns_the_original_positions(db: T
     let log = db.log().await;
     let batch = events(2);
     let first = log
-        .append(vec![to("booking-r", ExpectedVersion::NoStream, batch.clone())])
+        .append(vec![to(
+            "booking-r",
+            ExpectedVersion::NoStream,
+            batch.clone(),
+        )])
         .await
         .unwrap();
     log.append(vec![to("booking-other", ExpectedVersion::Any, events(1))])
@@ -187,7 +198,10 @@ async fn reusing_some_event_ids_in_a_different_append_is_rejected(db: TestDb) {
         .append(vec![to("booking-t", ExpectedVersion::Any, batch)])
         .await
         .unwrap_err();
-    assert!(matches!(elsewhere, AppendError::EventIdReused { .. }), "{elsewhere:?}");
+    assert!(
+        matches!(elsewhere, AppendError::EventIdReused { .. }),
+        "{elsewhere:?}"
+    );
     assert_eq!(log.head().await.unwrap(), 1);
 }
 
@@ -197,8 +211,12 @@ async fn concurrent_appends_with_the_same_expected_version_let_exactly_one_win(d
     for _ in 0..32 {
         let log = log.clone();
         tasks.push(tokio::spawn(async move {
-            log.append(vec![to("listing-hot", ExpectedVersion::NoStream, events(1))])
-                .await
+            log.append(vec![to(
+                "listing-hot",
+                ExpectedVersion::NoStream,
+                events(1),
+            )])
+            .await
         }));
     }
     let mut wins = 0;

@@ -45,9 +45,19 @@ async fn a_stream_without_events_is_rejected(db: TestDb) {
 
 async fn malformed_stream_ids_are_rejected(db: TestDb) {
     let long = "x".repeat(201);
-    for bad in ["", "has space", "semi;colon", "quote'", "ümlaut", long.as_str()] {
+    for bad in [
+        "",
+        "has space",
+        "semi;colon",
+        "quote'",
+        "ümlaut",
+        long.as_str(),
+    ] {
         let err = StreamId::new(bad).unwrap_err();
-        assert!(matches!(err, AppendError::InvalidStreamId { .. }), "{bad}: {err:?}");
+        assert!(
+            matches!(err, AppendError::InvalidStreamId { .. }),
+            "{bad}: {err:?}"
+        );
     }
     // Deserializing goes through the same check.
     assert!(serde_json::from_value::<StreamId>(json!("bad id")).is_err());
@@ -78,7 +88,10 @@ async fn an_oversize_payload_is_rejected_with_its_size_and_the_limit(db: TestDb)
 async fn invalid_json_text_is_rejected(db: TestDb) {
     for bad in ["{", "{\"a\": }", "nope", ""] {
         let err = NewEvent::from_json("x", bad).unwrap_err();
-        assert!(matches!(err, AppendError::InvalidJson { .. }), "{bad}: {err:?}");
+        assert!(
+            matches!(err, AppendError::InvalidJson { .. }),
+            "{bad}: {err:?}"
+        );
     }
     let ok = NewEvent::from_json("x", "{\"a\": [1, 2]}").unwrap();
     assert_eq!(ok.payload, json!({"a": [1, 2]}));
@@ -105,7 +118,10 @@ async fn the_same_stream_twice_in_one_append_is_rejected(db: TestDb) {
         ])
         .await
         .unwrap_err();
-    assert!(matches!(err, AppendError::DuplicateStream { .. }), "{err:?}");
+    assert!(
+        matches!(err, AppendError::DuplicateStream { .. }),
+        "{err:?}"
+    );
     assert_nothing_written(&db).await;
 }
 
@@ -116,7 +132,10 @@ async fn an_empty_event_type_is_rejected(db: TestDb) {
         .append(vec![to("listing-1", ExpectedVersion::Any, vec![event])])
         .await
         .unwrap_err();
-    assert!(matches!(err, AppendError::InvalidEventType { .. }), "{err:?}");
+    assert!(
+        matches!(err, AppendError::InvalidEventType { .. }),
+        "{err:?}"
+    );
     assert_nothing_written(&db).await;
 }
 

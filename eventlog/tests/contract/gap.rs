@@ -16,8 +16,15 @@ contract!(
 async fn drain(tail: &mut Subscription, want: usize) -> Vec<StoredEvent> {
     let mut seen = Vec::new();
     while seen.len() < want {
-        let batch = tail.next_batch_within(Duration::from_secs(30)).await.unwrap();
-        assert!(!batch.is_empty(), "tailer stalled after {} events", seen.len());
+        let batch = tail
+            .next_batch_within(Duration::from_secs(30))
+            .await
+            .unwrap();
+        assert!(
+            !batch.is_empty(),
+            "tailer stalled after {} events",
+            seen.len()
+        );
         seen.extend(batch);
     }
     seen
@@ -38,19 +45,34 @@ async fn hold_open_while_a_later_append_runs(log: &EventLog, later_log: EventLog
     });
     // While the first transaction is open nothing is visible, and the later append cannot
     // commit ahead of it (it waits for the log head).
-    let early_look = tail.next_batch_within(Duration::from_millis(700)).await.unwrap();
-    assert!(early_look.is_empty(), "saw {early_look:?} before any commit");
-    assert!(!later.is_finished(), "a later append committed ahead of an open one");
+    let early_look = tail
+        .next_batch_within(Duration::from_millis(700))
+        .await
+        .unwrap();
+    assert!(
+        early_look.is_empty(),
+        "saw {early_look:?} before any commit"
+    );
+    assert!(
+        !later.is_finished(),
+        "a later append committed ahead of an open one"
+    );
 
     open.commit().await.unwrap();
     let second = later.await.unwrap().unwrap();
 
     let seen = drain(&mut tail, 2).await;
     let ids: Vec<_> = seen.iter().map(|e| e.event_id).collect();
-    assert_eq!(ids, vec![first.written[0].event_id, second.written[0].event_id]);
+    assert_eq!(
+        ids,
+        vec![first.written[0].event_id, second.written[0].event_id]
+    );
     let positions: Vec<i64> = seen.iter().map(|e| e.position).collect();
     assert_eq!(positions, vec![1, 2]);
-    let again = tail.next_batch_within(Duration::from_millis(300)).await.unwrap();
+    let again = tail
+        .next_batch_within(Duration::from_millis(300))
+        .await
+        .unwrap();
     assert!(again.is_empty(), "repeated {again:?}");
 }
 

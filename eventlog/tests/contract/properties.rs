@@ -95,7 +95,10 @@ async fn run_case(logs: &[EventLog; 2], case: u64, writers: Vec<Vec<Op>>) -> Res
     let end = logs[1].head().await.map_err(|e| e.to_string())?;
     let total: usize = acked.iter().map(|o| o.written.len()).sum();
     if end - start != total as i64 {
-        return Err(format!("log grew by {} but {total} events were acked", end - start));
+        return Err(format!(
+            "log grew by {} but {total} events were acked",
+            end - start
+        ));
     }
     let stored = logs[1]
         .read_all(start, 100_000)
@@ -104,7 +107,10 @@ async fn run_case(logs: &[EventLog; 2], case: u64, writers: Vec<Vec<Op>>) -> Res
     let by_id: HashMap<_, _> = stored.iter().map(|e| (e.event_id, e)).collect();
     for written in acked.iter().flat_map(|o| o.written.iter()) {
         let Some(found) = by_id.get(&written.event_id) else {
-            return Err(format!("acknowledged event {} is missing", written.event_id));
+            return Err(format!(
+                "acknowledged event {} is missing",
+                written.event_id
+            ));
         };
         if found.position != written.position || found.stream_version != written.stream_version {
             return Err(format!("event {} moved", written.event_id));

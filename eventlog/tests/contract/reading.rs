@@ -55,7 +55,11 @@ async fn old_schema_versions_are_upcast_when_read(db: TestDb) {
     let old = NewEvent::new("seats_held", json!({"quantity": 2})).with_schema_version(1);
     let current = NewEvent::new("seats_held", json!({"seats": 5})).with_schema_version(2);
     writer
-        .append(vec![to("listing-u", ExpectedVersion::Any, vec![old, current])])
+        .append(vec![to(
+            "listing-u",
+            ExpectedVersion::Any,
+            vec![old, current],
+        )])
         .await
         .unwrap();
 

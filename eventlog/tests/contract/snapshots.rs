@@ -39,5 +39,8 @@ async fn an_older_snapshot_never_replaces_a_newer_one(db: TestDb) {
         ..newer.clone()
     };
     log.save_snapshot(&older).await.unwrap();
-    assert_eq!(log.load_snapshot(&stream("listing-s")).await.unwrap(), Some(newer));
+    assert_eq!(
+        log.load_snapshot(&stream("listing-s")).await.unwrap(),
+        Some(newer)
+    );
 }

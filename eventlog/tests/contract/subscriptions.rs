@@ -33,8 +33,15 @@ async fn a_subscription_wakes_when_an_append_commits(db: TestDb) {
             .await
             .unwrap();
     });
-    let batch = tail.next_batch_within(Duration::from_secs(30)).await.unwrap();
-    assert_eq!(batch.len(), 2, "woken by the commit, not by the hour-long poll");
+    let batch = tail
+        .next_batch_within(Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(
+        batch.len(),
+        2,
+        "woken by the commit, not by the hour-long poll"
+    );
     assert_eq!(tail.position(), 2);
 }
 
@@ -51,7 +58,10 @@ async fn a_subscription_wakes_when_a_shared_transaction_commits(db: TestDb) {
         tx.save_checkpoint("someone", 1).await.unwrap();
         tx.commit().await.unwrap();
     });
-    let batch = tail.next_batch_within(Duration::from_secs(30)).await.unwrap();
+    let batch = tail
+        .next_batch_within(Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(batch.len(), 1);
 }
 
@@ -76,7 +86,10 @@ async fn a_commit_in_another_process_reaches_the_subscription(db: TestDb) {
             .await
             .unwrap();
     });
-    let batch = tail.next_batch_within(Duration::from_secs(30)).await.unwrap();
+    let batch = tail
+        .next_batch_within(Duration::from_secs(30))
+        .await
+        .unwrap();
     assert_eq!(batch.len(), 3);
 }
 
