@@ -3,12 +3,12 @@
 
 # Build and serve the API on the embedded default (SQLite file under data/).
 run:
-	cargo run --release --bin boxoffice -- serve
+	cargo run --release --bin boxoffice -- serve --demo
 
 # Lint and run every test; starts the services the tests need if they are missing.
 test:
 	bash scripts/test.sh
 
-# Print the benchmark figures (needs PostgreSQL for the PostgreSQL half; see bench/README.md).
+# Print the benchmark figures on SQLite and a throwaway PostgreSQL (see README).
 bench:
 	bash scripts/bench.sh

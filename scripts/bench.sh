@@ -7,4 +7,6 @@ chmod 755 "$state"
 trap 'scripts/postgres.sh stop "$state/pg" || true; rm -rf "$state"' EXIT
 TEST_DATABASE_URL="$(scripts/postgres.sh start "$state/pg")"
 export TEST_DATABASE_URL
-cargo run --release --locked -p bench --bin eventlog-bench -- "$@"
+cargo build --release --locked -p bench
+target/release/eventlog-bench
+target/release/flash-sale

@@ -26,8 +26,9 @@ RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
 echo "==> tests"
 if cargo nextest --version >/dev/null 2>&1; then
-    cargo nextest run --workspace --locked
+    # Doc tests first: nextest's summary line must be the run's closing line.
     cargo test --workspace --doc --locked --quiet
+    cargo nextest run --workspace --locked
 else
     cargo test --workspace --locked
 fi

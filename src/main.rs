@@ -23,17 +23,77 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let log = connect(&cli.database_url).await?;
             log.migrate().await.context("applying migrations")?;
+            let state = app_state(&log, &args);
+            if args.demo {
+                demo(&log, state.clone()).await?;
+            }
             let listener = tokio::net::TcpListener::bind(&args.addr)
                 .await
                 .with_context(|| format!("binding {}", args.addr))?;
+            let indexed = command_api::index::reindex(&log).await?;
+            tracing::info!(bookings = indexed, "ticket-code index rebuilt");
+            let (stop, stopped) = tokio::sync::watch::channel(false);
+            let scheduler = command_api::Scheduler::new(state.clone());
+            let mut scheduler_stop = stopped.clone();
+            let scheduler = tokio::spawn(scheduler.run(async move {
+                let _ = scheduler_stop.changed().await;
+            }));
             tracing::info!(addr = %listener.local_addr()?, "boxoffice serving");
             println!("boxoffice listening on http://{}", listener.local_addr()?);
-            command_api::serve(listener, command_api::router(log), shutdown_signal()).await?;
+            let shutdown = async move {
+                shutdown_signal().await;
+                let _ = stop.send(true);
+            };
+            command_api::serve(listener, command_api::router(state), shutdown).await?;
+            let _ = scheduler.await;
+        }
+        Command::Demo(args) => {
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            demo(&log, app_state(&log, &args)).await?;
         }
     }
     Ok(())
 }
 
+fn app_state(log: &EventLog, args: &cli::ServeArgs) -> command_api::AppState {
+    let secret = match &args.jwt_secret {
+        Some(secret) => secret.0.clone().into_bytes(),
+        None => {
+            tracing::warn!("BOXOFFICE_JWT_SECRET is not set: using a random secret");
+            rand::random::<[u8; 32]>().to_vec()
+        }
+    };
+    let config = command_api::ApiConfig {
+        hold_minutes: args.hold_minutes,
+        offer_minutes: args.offer_minutes,
+        hot_writer: args.hot_writer,
+        ..command_api::ApiConfig::default()
+    };
+    command_api::AppState::new(log.clone(), command_api::Clock::system(), &secret, config)
+}
+
+/// Seeds demo data into an empty log and prints how to log in.
+async fn demo(log: &EventLog, state: command_api::AppState) -> anyhow::Result<()> {
+    if log.head().await? > 0 {
+        println!("demo data skipped: the database already has events");
+        return Ok(());
+    }
+    let summary = command_api::demo::seed(state).await?;
+    println!(
+        "demo data loaded; every account's password is {:?}",
+        command_api::demo::DEMO_PASSWORD
+    );
+    for (email, kind) in &summary.accounts {
+        println!("  {kind:<10} {email}");
+    }
+    for (title, id) in &summary.listings {
+        println!("  listing    {title}: {id}");
+    }
+    Ok(())
+}
+
+/// `notifications failed` prints parked e-mail; `notifications retry` resends it.
 async fn connect(url: &str) -> anyhow::Result<EventLog> {
     if let Some(path) = url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//");

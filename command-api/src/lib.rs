@@ -2,8 +2,28 @@
 //! library function that takes a listener and a shutdown future, so tests start it on
 //! port 0 and the binary starts it on the configured address.
 
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod extract;
+pub mod index;
+pub mod metrics;
+pub mod openapi;
+pub mod payments;
 mod routes;
+pub mod scheduler;
 mod serve;
+pub mod state;
+pub mod store;
+pub mod writer;
 
+pub use clock::Clock;
+pub use config::ApiConfig;
+pub use error::{ApiError, Problem};
 pub use routes::router;
+pub use scheduler::Scheduler;
 pub use serve::serve;
+pub use state::AppState;

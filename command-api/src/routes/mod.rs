@@ -1,11 +1,57 @@
 //! Routers, built from functions; one file per resource.
 
+mod accounts;
+mod bookings;
+mod checkin;
+mod holds;
+mod idempotent;
+mod listings;
 mod ops;
+mod reply;
+mod waitlist;
 
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request};
 use axum::Router;
-use eventlog::EventLog;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
-/// The command API's routes with their state.
-pub fn router(log: EventLog) -> Router {
-    Router::new().merge(ops::router()).with_state(log)
+use crate::state::AppState;
+pub(crate) use holds::minutes;
+pub(crate) use {
+    accounts::AccountsApi, bookings::BookingsApi, checkin::CheckinApi, holds::HoldsApi,
+    listings::ListingsApi, ops::OpsApi, waitlist::WaitlistApi,
+};
+
+/// Every route of the command API with its state.
+pub fn router(state: AppState) -> Router {
+    let limit = state.config.body_limit;
+    let api = Router::new()
+        .merge(accounts::router())
+        .merge(listings::router())
+        .merge(holds::router())
+        .merge(bookings::router())
+        .merge(waitlist::router())
+        .merge(checkin::router());
+    let request_id = HeaderName::from_static("x-request-id");
+    // Every request gets an id (or keeps the caller's), logged in its span and returned.
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        let id = request
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        tracing::info_span!("request", http.method = %request.method(), http.path = %request.uri().path(), request.id = %id)
+    });
+    crate::metrics::handle();
+    Router::new()
+        .nest("/api/v1", api)
+        .merge(ops::router())
+        .merge(crate::openapi::router())
+        .layer(DefaultBodyLimit::max(limit))
+        .route_layer(axum::middleware::from_fn(crate::metrics::track))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(trace)
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
 }

@@ -1,0 +1,385 @@
+//! The flash-sale benchmark: one published listing with many seats, hundreds of buyers
+//! over HTTP keep-alive holding 1–4 seats and confirming until it sells out. The same run
+//! measures the load with the hot writer off (plain load-decide-append with retries) and a
+//! no-op endpoint's request rate, prints the ratios, and checks the log for overselling.
+//!
+//! `cargo run --release -p bench --bin flash-sale -- --postgres-url postgres://…`
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+use clap::Parser;
+use command_api::{ApiConfig, AppState, Clock};
+use domain::listing::ListingState;
+use domain::{Aggregate, ListingAggregate};
+use eventlog::testing::TestDb;
+use eventlog::StreamId;
+use rand::Rng;
+use serde_json::{json, Value};
+
+/// Flash-sale load generator.
+#[derive(Parser, Debug)]
+struct Args {
+    /// Seats on sale.
+    #[arg(long, default_value_t = 100_000)]
+    seats: u32,
+    /// Concurrent buyers.
+    #[arg(long, default_value_t = 256)]
+    buyers: usize,
+    /// Longest a sale may run before it is cut off (seconds).
+    #[arg(long, default_value_t = 60)]
+    max_seconds: u64,
+    /// Seconds of the no-op measurement.
+    #[arg(long, default_value_t = 5)]
+    noop_seconds: u64,
+    /// PostgreSQL server to create scratch databases on (else only SQLite runs).
+    #[arg(long, env = "TEST_DATABASE_URL")]
+    postgres_url: Option<String>,
+}
+
+struct Server {
+    url: String,
+    db: TestDb,
+}
+
+async fn start(db: TestDb, hot: bool) -> anyhow::Result<Server> {
+    let log = db.log().await;
+    let config = ApiConfig {
+        hot_writer: hot,
+        // Every buyer logs in from 127.0.0.1 here.
+        login_attempts_per_address: u32::MAX,
+        ..ApiConfig::default()
+    };
+    let state = AppState::new(
+        log,
+        Clock::system(),
+        b"bench-secret-bench-secret-bench-secret",
+        config,
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(command_api::serve(
+        listener,
+        command_api::router(state),
+        std::future::pending(),
+    ));
+    Ok(Server { url, db })
+}
+
+async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: Value,
+) -> anyhow::Result<(u16, Value)> {
+    let mut request = client.post(url).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    Ok((status, response.json().await.unwrap_or(Value::Null)))
+}
+
+async fn login(
+    client: &reqwest::Client,
+    url: &str,
+    kind: &str,
+    i: usize,
+) -> anyhow::Result<String> {
+    let email = format!("{kind}{i}-{}@bench.example", uuid::Uuid::new_v4().simple());
+    let password = "flash sale password";
+    let (status, body) = post(
+        client,
+        format!("{url}/api/v1/accounts"),
+        None,
+        json!({"email": email, "password": password, "display_name": "Buyer", "kind": kind}),
+    )
+    .await?;
+    if status != 201 {
+        bail!("register: {status} {body}");
+    }
+    let (status, body) = post(
+        client,
+        format!("{url}/api/v1/sessions"),
+        None,
+        json!({"email": email, "password": password}),
+    )
+    .await?;
+    if status != 200 {
+        bail!("log in: {status} {body}");
+    }
+    Ok(body["access_token"].as_str().context("token")?.to_owned())
+}
+
+async fn listing(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    seats: u32,
+) -> anyhow::Result<(String, String)> {
+    let now = chrono::Utc::now();
+    let (status, body) = post(client, format!("{url}/api/v1/listings"), Some(token), json!({
+        "title": "Flash sale", "venue": {"name": "Arena", "address": "1 Main St", "city": "Lyon", "country": "FR"},
+        "category": "concert",
+        "starts_at": (now + chrono::TimeDelta::days(30)).to_rfc3339(),
+        "ends_at": (now + chrono::TimeDelta::days(30) + chrono::TimeDelta::hours(3)).to_rfc3339(),
+        "time_zone": "Europe/Paris",
+        "sales": {"opens_at": (now - chrono::TimeDelta::minutes(1)).to_rfc3339(), "closes_at": (now + chrono::TimeDelta::days(29)).to_rfc3339()},
+        "max_tickets_per_booking": 4,
+        "ticket_types": [{"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": seats}],
+    })).await?;
+    if status != 201 {
+        bail!("create listing: {status} {body}");
+    }
+    let id = body["listing_id"]
+        .as_str()
+        .context("listing id")?
+        .to_owned();
+    let tt = body["ticket_type_ids"][0]
+        .as_str()
+        .context("type id")?
+        .to_owned();
+    let (status, body) = post(
+        client,
+        format!("{url}/api/v1/listings/{id}/publish"),
+        Some(token),
+        json!({}),
+    )
+    .await?;
+    if status != 200 {
+        bail!("publish: {status} {body}");
+    }
+    Ok((id, tt))
+}
+
+#[derive(Default)]
+struct Outcome {
+    holds: u64,
+    confirms: u64,
+    seats: u64,
+    hold_latency: Vec<u32>,
+    confirm_latency: Vec<u32>,
+    errors: u64,
+    elapsed: f64,
+}
+
+async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.buyers + 8)
+        .build()?;
+    let organizer = login(&client, &server.url, "organizer", 0).await?;
+    let (listing_id, tt) = listing(&client, &server.url, &organizer, args.seats).await?;
+    let mut tokens = Vec::with_capacity(args.buyers);
+    for i in 0..args.buyers {
+        tokens.push(login(&client, &server.url, "customer", i).await?);
+    }
+    let sold_out = Arc::new(AtomicBool::new(false));
+    let errors = Arc::new(AtomicU64::new(0));
+    let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for token in tokens {
+        let (client, url, listing_id, tt) = (
+            client.clone(),
+            server.url.clone(),
+            listing_id.clone(),
+            tt.clone(),
+        );
+        let (sold_out, errors) = (sold_out.clone(), errors.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut out = Outcome::default();
+            let mut want: u32 = rand::rng().random_range(1..=4);
+            while !sold_out.load(Ordering::Relaxed) && Instant::now() < deadline {
+                let t = Instant::now();
+                let Ok((status, body)) = post(
+                    &client,
+                    format!("{url}/api/v1/listings/{listing_id}/holds"),
+                    Some(&token),
+                    json!({"ticket_type_id": tt, "seats": want}),
+                )
+                .await
+                else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                };
+                out.hold_latency.push(t.elapsed().as_micros() as u32);
+                if status == 409 {
+                    let detail = body["detail"].as_str().unwrap_or("");
+                    if want > 1 && detail.contains("left") {
+                        want -= 1;
+                        continue;
+                    }
+                    sold_out.store(true, Ordering::Relaxed);
+                    break;
+                }
+                if status != 201 {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                }
+                out.holds += 1;
+                let hold = body["hold_id"].as_str().unwrap_or_default().to_owned();
+                let t = Instant::now();
+                let Ok((status, _)) = post(
+                    &client,
+                    format!("{url}/api/v1/listings/{listing_id}/holds/{hold}/confirm"),
+                    Some(&token),
+                    json!({}),
+                )
+                .await
+                else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                    continue;
+                };
+                out.confirm_latency.push(t.elapsed().as_micros() as u32);
+                if status == 201 {
+                    out.confirms += 1;
+                    out.seats += u64::from(want);
+                } else {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                want = rand::rng().random_range(1..=4);
+            }
+            out
+        }));
+    }
+    let mut total = Outcome::default();
+    for task in tasks {
+        let out = task.await?;
+        total.holds += out.holds;
+        total.confirms += out.confirms;
+        total.seats += out.seats;
+        total.hold_latency.extend(out.hold_latency);
+        total.confirm_latency.extend(out.confirm_latency);
+    }
+    total.elapsed = start.elapsed().as_secs_f64();
+    total.errors = errors.load(Ordering::Relaxed);
+
+    // Verify from the log: fold the listing stream afresh.
+    let log = server.db.log().await;
+    let stream = StreamId::new(format!("listing-{listing_id}"))?;
+    let mut state = ListingState::default();
+    let mut from = 1;
+    loop {
+        let events = log.read_stream(&stream, from, 5000).await?;
+        let Some(last) = events.last() else { break };
+        from = last.stream_version + 1;
+        for e in events {
+            let event = serde_json::from_value(e.payload)?;
+            state = ListingAggregate::evolve(state, &event);
+        }
+    }
+    let availability = state.availability();
+    let a = availability.first().context("availability")?;
+    println!(
+        "    log check: capacity {}, sold {}, held {}, free {} -> {}",
+        a.capacity,
+        a.sold,
+        a.held,
+        a.free,
+        if a.sold + a.held + a.offered <= a.capacity && u64::from(a.sold) == total.seats {
+            "not oversold, every confirmed seat accounted for"
+        } else {
+            "MISMATCH"
+        }
+    );
+    if a.sold + a.held + a.offered > a.capacity {
+        bail!("OVERSOLD: {a:?}");
+    }
+    Ok(total)
+}
+
+fn pct(samples: &mut [u32], p: f64) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    samples.sort_unstable();
+    let i = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    f64::from(samples[i]) / 1000.0
+}
+
+fn report(label: &str, o: &mut Outcome) -> f64 {
+    let rate = (o.holds + o.confirms) as f64 / o.elapsed;
+    println!(
+        "  {label}: {:.1}s, {} holds ({:.0}/s), {} confirmations ({:.0}/s), {} seats, {} errors",
+        o.elapsed,
+        o.holds,
+        o.holds as f64 / o.elapsed,
+        o.confirms,
+        o.confirms as f64 / o.elapsed,
+        o.seats,
+        o.errors
+    );
+    println!(
+        "    hold latency ms p50 {:.1} p99 {:.1} max {:.1}; confirm p50 {:.1} p99 {:.1} max {:.1}",
+        pct(&mut o.hold_latency, 0.5),
+        pct(&mut o.hold_latency, 0.99),
+        pct(&mut o.hold_latency, 1.0),
+        pct(&mut o.confirm_latency, 0.5),
+        pct(&mut o.confirm_latency, 0.99),
+        pct(&mut o.confirm_latency, 1.0)
+    );
+    rate
+}
+
+async fn noop(server: &Server, args: &Args) -> anyhow::Result<f64> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.buyers + 8)
+        .build()?;
+    let url = format!("{}/health", server.url);
+    let rate = bench::throughput(
+        args.buyers,
+        Duration::from_secs(args.noop_seconds),
+        move |_, _| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                client.get(url).send().await?.bytes().await?;
+                Ok(1)
+            }
+        },
+    )
+    .await?;
+    Ok(rate)
+}
+
+async fn backend(
+    name: &str,
+    fresh: impl Fn() -> futures::future::BoxFuture<'static, TestDb>,
+    args: &Args,
+) -> anyhow::Result<()> {
+    println!("\n{name}: {} seats, {} buyers", args.seats, args.buyers);
+    let hot = start(fresh().await, true).await?;
+    let mut hot_out = sale(&hot, args).await?;
+    let hot_rate = report("hot writer", &mut hot_out);
+    let plain = start(fresh().await, false).await?;
+    let mut plain_out = sale(&plain, args).await?;
+    let plain_rate = report("plain (hot writer off)", &mut plain_out);
+    let noop_rate = noop(&hot, args).await?;
+    println!("  no-op GET /health: {noop_rate:.0} requests/s");
+    bench::ratio("booking requests / no-op requests", hot_rate, noop_rate);
+    bench::ratio(
+        "hot writer / plain optimistic retries",
+        hot_rate,
+        plain_rate,
+    );
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    println!(
+        "flash-sale: hold 1-4 seats then confirm, until sold out or {}s",
+        args.max_seconds
+    );
+    backend("SQLite", || Box::pin(async { TestDb::sqlite() }), &args).await?;
+    if let Some(url) = args.postgres_url.clone() {
+        std::env::set_var(eventlog::testing::TEST_DATABASE_URL, &url);
+        backend("PostgreSQL", || Box::pin(TestDb::postgres()), &args).await?;
+    } else {
+        println!("\nPostgreSQL skipped: pass --postgres-url or set TEST_DATABASE_URL");
+    }
+    Ok(())
+}

@@ -1,0 +1,68 @@
+//! The authenticated user, from `Authorization: Bearer <access token>`.
+
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use domain::Actor;
+
+use crate::auth::jwt::Keys;
+use crate::clock::Clock;
+use crate::error::ApiError;
+
+/// The caller, proven by a valid access token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AuthUser(pub Actor);
+
+/// The caller if a token was sent (a bad token is still a 401).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MaybeUser(pub Option<Actor>);
+
+fn bearer(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+}
+
+impl<S> FromRequestParts<S> for AuthUser
+where
+    S: Send + Sync,
+    Keys: FromRef<S>,
+    Clock: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = bearer(parts).ok_or_else(|| {
+            ApiError::Unauthorized("log in and send Authorization: Bearer <access token>".into())
+        })?;
+        let keys = Keys::from_ref(state);
+        let now = Clock::from_ref(state).now();
+        let claims = keys
+            .verify(token, now)
+            .map_err(|m| ApiError::Unauthorized(m.into()))?;
+        Ok(Self(claims.actor()))
+    }
+}
+
+impl<S> FromRequestParts<S> for MaybeUser
+where
+    S: Send + Sync,
+    Keys: FromRef<S>,
+    Clock: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        if bearer(parts).is_none() {
+            return Ok(Self(None));
+        }
+        let AuthUser(actor) = AuthUser::from_request_parts(parts, state).await?;
+        Ok(Self(Some(actor)))
+    }
+}

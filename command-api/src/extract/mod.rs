@@ -1,0 +1,11 @@
+//! Extractors: JSON bodies with problem+json rejections, the authenticated user, and the
+//! Idempotency-Key header.
+
+mod auth;
+mod idempotency;
+mod json;
+
+pub use auth::{AuthUser, MaybeUser};
+pub use idempotency::IdempotencyKey;
+pub(crate) use json::parse as parse_json;
+pub use json::ApiJson;

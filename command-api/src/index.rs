@@ -1,0 +1,107 @@
+//! Command-side lookups the domain cannot answer from one stream: which booking holds a
+//! ticket code, and which bookings a listing has (for cancelling them all).
+//!
+//! Rows are written right after the booking's events commit. A crash between the two
+//! leaves a booking whose codes are not indexed yet; `reindex` rebuilds the index from
+//! the log (run at start), so the gap heals without a manual step.
+
+use domain::booking::BookingEvent;
+use domain::{BookingId, ListingId};
+
+use crate::db::{exec, fetch_optional, PoolConn, Target};
+use crate::error::ApiError;
+
+/// Records a confirmed booking's ticket codes and its listing.
+pub async fn record_booking(
+    log: &eventlog::EventLog,
+    listing: ListingId,
+    booking: BookingId,
+    codes: &[String],
+) -> Result<(), ApiError> {
+    let mut conn = PoolConn::acquire(log).await?;
+    insert(conn.target(), listing, booking, codes).await
+}
+
+async fn insert(
+    mut target: Target<'_>,
+    listing: ListingId,
+    booking: BookingId,
+    codes: &[String],
+) -> Result<(), ApiError> {
+    let (listing, booking) = (listing.to_string(), booking.to_string());
+    for code in codes {
+        exec!(
+            target.reborrow(),
+            "INSERT INTO ticket_codes (code, booking_id, listing_id) VALUES ($1, $2, $3) \
+             ON CONFLICT (code) DO NOTHING",
+            code,
+            &booking,
+            &listing
+        )?;
+    }
+    exec!(
+        target.reborrow(),
+        "INSERT INTO listing_bookings (listing_id, booking_id) VALUES ($1, $2) \
+         ON CONFLICT (listing_id, booking_id) DO NOTHING",
+        &listing,
+        &booking
+    )?;
+    Ok(())
+}
+
+/// The booking that holds `code`, if any.
+pub async fn booking_of(
+    log: &eventlog::EventLog,
+    code: &str,
+) -> Result<Option<BookingId>, ApiError> {
+    let mut conn = PoolConn::acquire(log).await?;
+    let row = fetch_optional!(
+        conn.target(),
+        (String,),
+        "SELECT booking_id FROM ticket_codes WHERE code = $1",
+        code
+    )?;
+    Ok(row
+        .and_then(|(id,)| uuid::Uuid::parse_str(&id).ok())
+        .map(BookingId::from))
+}
+
+/// Rebuilds the index from every booking's events in the log.
+pub async fn reindex(log: &eventlog::EventLog) -> Result<usize, ApiError> {
+    let mut after = 0;
+    let mut indexed = 0;
+    let mut listings = std::collections::HashMap::new();
+    loop {
+        let batch = log.read_all(after, 1000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.position;
+        for stored in batch {
+            if stored.stream_id.category() != "booking" {
+                continue;
+            }
+            match serde_json::from_value::<BookingEvent>(stored.payload) {
+                Ok(BookingEvent::BookingConfirmed {
+                    booking_id,
+                    listing_id,
+                    ..
+                }) => {
+                    listings.insert(booking_id, listing_id);
+                }
+                Ok(BookingEvent::TicketsIssued {
+                    booking_id,
+                    tickets,
+                    ..
+                }) => {
+                    if let Some(listing) = listings.get(&booking_id) {
+                        let codes: Vec<String> =
+                            tickets.iter().map(|t| t.code.as_str().to_owned()).collect();
+                        record_booking(log, *listing, booking_id, &codes).await?;
+                        indexed += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(indexed)
+}

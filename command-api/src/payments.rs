@@ -1,0 +1,47 @@
+//! Payments: the provider interface and the built-in sandbox, so the whole booking flow
+//! runs without any external service. Free ticket types skip payment entirely.
+
+use std::time::Duration;
+
+use domain::{Money, PaymentReference};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+
+/// How long the sandbox's `tok_timeout` makes the caller wait before failing.
+const SANDBOX_TIMEOUT: Duration = Duration::from_millis(200);
+
+/// Charges the buyer with the sandbox's test tokens:
+/// `tok_ok` (or any token starting `tok_ok`) succeeds, `tok_declined` is declined, and
+/// `tok_timeout` times out. Anything else is rejected as an unknown token.
+pub async fn charge(amount: &Money, token: &str) -> Result<PaymentReference, ApiError> {
+    match token {
+        t if t.starts_with("tok_ok") => {
+            let reference = format!("pay_{}", Uuid::now_v7().simple());
+            tracing::info!(
+                payment.amount_minor = amount.amount_minor(),
+                payment.currency = %amount.currency(),
+                "sandbox payment captured"
+            );
+            PaymentReference::parse(&reference).map_err(|e| ApiError::Internal(e.into()))
+        }
+        "tok_declined" => Err(ApiError::PaymentDeclined(
+            "the card was declined; no seats were booked and the hold is kept".into(),
+        )),
+        "tok_timeout" => {
+            tokio::time::sleep(SANDBOX_TIMEOUT).await;
+            Err(ApiError::Timeout(
+                "the payment provider did not answer; nothing was charged, try again".into(),
+            ))
+        }
+        _ => Err(ApiError::field(
+            "payment_token",
+            "unknown token; the sandbox takes tok_ok, tok_declined or tok_timeout",
+        )),
+    }
+}
+
+/// Gives a captured payment back (a confirmation failed after the charge).
+pub async fn refund(_reference: &PaymentReference) {
+    tracing::info!("sandbox payment refunded");
+}

@@ -1,0 +1,172 @@
+//! `Idempotency-Key` handling: the first answer to a (user, key) is stored and returned
+//! to every retry, even if the command would now be rejected; the same key with another
+//! request is a 422; a retry while the first is still running is a 409.
+
+use std::future::Future;
+
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::reply::Accepted;
+use crate::db::{exec, fetch_optional, PoolConn};
+use crate::error::ApiError;
+use crate::extract::IdempotencyKey;
+use crate::state::AppState;
+
+/// A key stuck "in progress" this long (its request died) may be taken over.
+const STALE_MILLIS: i64 = 60_000;
+
+/// Runs `work` at most once per (user, key): answers retries from the stored result.
+pub(crate) async fn once<B, F>(
+    state: &AppState,
+    user: &str,
+    key: IdempotencyKey,
+    route: &str,
+    body: &B,
+    work: F,
+) -> Response
+where
+    B: Serialize,
+    F: Future<Output = Result<Accepted, ApiError>>,
+{
+    let Some(key) = key.0 else {
+        return respond(work.await);
+    };
+    match claim(state, user, &key, route, body).await {
+        Ok(Claim::Fresh(scope)) => {
+            let result = work.await;
+            if let Err(error) = remember(state, &scope, &result).await {
+                tracing::warn!(%error, "storing an idempotent answer failed");
+            }
+            respond(result)
+        }
+        Ok(Claim::Replay(status, body)) => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            let mut response = (status, body).into_response();
+            let content_type = if status.is_success() {
+                "application/json"
+            } else {
+                "application/problem+json"
+            };
+            let headers = response.headers_mut();
+            headers.insert("content-type", HeaderValue::from_static(content_type));
+            headers.insert("idempotent-replayed", HeaderValue::from_static("true"));
+            response
+        }
+        Err(error) => error.into_response(),
+    }
+}
+
+fn respond(result: Result<Accepted, ApiError>) -> Response {
+    match result {
+        Ok(accepted) => accepted.into_response(),
+        Err(error) => error.into_response(),
+    }
+}
+
+enum Claim {
+    Fresh(String),
+    Replay(u16, String),
+}
+
+async fn claim<B: Serialize>(
+    state: &AppState,
+    user: &str,
+    key: &str,
+    route: &str,
+    body: &B,
+) -> Result<Claim, ApiError> {
+    let scope = format!("{user}:{key}");
+    let mut hasher = Sha256::new();
+    hasher.update(route.as_bytes());
+    hasher.update([0]);
+    hasher.update(serde_json::to_vec(body).map_err(anyhow::Error::from)?);
+    let hash = format!("{:x}", hasher.finalize());
+    let now = state.clock.now().timestamp_millis();
+    let mut conn = PoolConn::acquire(&state.log).await?;
+    let inserted = exec!(
+        conn.target(),
+        "INSERT INTO idempotency_keys (scope, request_hash, status, response, created_at) \
+         VALUES ($1, $2, NULL, NULL, $3) ON CONFLICT (scope) DO NOTHING",
+        &scope,
+        &hash,
+        now
+    )?;
+    if inserted == 1 {
+        return Ok(Claim::Fresh(scope));
+    }
+    let row = fetch_optional!(
+        conn.target(),
+        (String, Option<i64>, Option<String>, i64),
+        "SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE scope = $1",
+        &scope
+    )?;
+    let Some((stored_hash, status, response, created_at)) = row else {
+        return Err(ApiError::Conflict(
+            "retry with the same Idempotency-Key".into(),
+        ));
+    };
+    if stored_hash != hash {
+        return Err(ApiError::IdempotencyMismatch(
+            "this Idempotency-Key was used for a different request; use a new key".into(),
+        ));
+    }
+    match (status, response) {
+        (Some(status), Some(response)) => Ok(Claim::Replay(status as u16, response)),
+        _ if now - created_at > STALE_MILLIS => {
+            // The first attempt died without an answer: this retry takes it over.
+            let taken = exec!(
+                conn.target(),
+                "UPDATE idempotency_keys SET created_at = $1 \
+                 WHERE scope = $2 AND status IS NULL AND created_at = $3",
+                now,
+                &scope,
+                created_at
+            )?;
+            if taken == 1 {
+                Ok(Claim::Fresh(scope))
+            } else {
+                Err(in_progress())
+            }
+        }
+        _ => Err(in_progress()),
+    }
+}
+
+fn in_progress() -> ApiError {
+    ApiError::Conflict("a request with this Idempotency-Key is still being processed".into())
+}
+
+/// Stores the answer; a server failure forgets the key instead, so a retry runs again.
+async fn remember(
+    state: &AppState,
+    scope: &str,
+    result: &Result<Accepted, ApiError>,
+) -> Result<(), ApiError> {
+    let mut conn = PoolConn::acquire(&state.log).await?;
+    let (status, body) = match result {
+        Ok(accepted) => (accepted.status, accepted.body.to_string()),
+        Err(error) if error.status().is_server_error() => {
+            exec!(
+                conn.target(),
+                "DELETE FROM idempotency_keys WHERE scope = $1",
+                scope
+            )?;
+            return Ok(());
+        }
+        Err(error) => (
+            error.status(),
+            serde_json::to_string(&error.problem()).map_err(anyhow::Error::from)?,
+        ),
+    };
+    exec!(
+        conn.target(),
+        "UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3",
+        i64::from(status.as_u16()),
+        &body,
+        scope
+    )?;
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The deadline scheduler: issues hold-expiry, offer-expiry and sales-closing commands
+//! when they fall due, through the same listing writers as every other command. Each
+//! listing's next deadline is recorded after every commit (`listing_deadlines`); at start
+//! the scheduler recomputes them from the log, so it catches up after a restart.
+
+use std::future::Future;
+use std::time::Duration;
+
+use domain::{Aggregate, ListingAggregate, ListingId};
+use uuid::Uuid;
+
+use crate::db::{fetch_all, PoolConn};
+use crate::error::ApiError;
+use crate::routes::minutes;
+use crate::state::AppState;
+use crate::store;
+use crate::writer::{record_deadline, Planned};
+
+/// How often the scheduler looks for due deadlines.
+pub const TICK: Duration = Duration::from_millis(500);
+
+/// Issues due deadline commands for every listing.
+#[derive(Debug, Clone)]
+pub struct Scheduler {
+    state: AppState,
+}
+
+impl Scheduler {
+    /// A scheduler over the app's writers, log and clock.
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+
+    /// Recomputes every listing's next deadline from the log (after a restart or a crash
+    /// between a commit and its deadline record).
+    pub async fn catch_up(&self) -> Result<usize, ApiError> {
+        let mut conn = PoolConn::acquire(&self.state.log).await?;
+        let streams = fetch_all!(
+            conn.target(),
+            (String,),
+            "SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'listing-%'"
+        )?;
+        drop(conn);
+        for (stream,) in &streams {
+            let stream = store::stream_id(stream.clone());
+            let loaded = store::load::<ListingAggregate>(&self.state.log, &stream).await?;
+            record_deadline(&self.state.log, &stream, &loaded.state).await?;
+        }
+        Ok(streams.len())
+    }
+
+    /// Issues the commands of every deadline due now; returns how many listings it touched.
+    pub async fn run_due(&self) -> Result<usize, ApiError> {
+        let now = self.state.clock.now();
+        let mut conn = PoolConn::acquire(&self.state.log).await?;
+        let due = fetch_all!(
+            conn.target(),
+            (String,),
+            "SELECT stream_id FROM listing_deadlines WHERE due_at <= $1",
+            now.timestamp_millis()
+        )?;
+        drop(conn);
+        let offer_for = minutes(self.state.config.offer_minutes)?;
+        for (stream,) in &due {
+            let Some(id) = stream
+                .strip_prefix("listing-")
+                .and_then(|u| Uuid::parse_str(u).ok())
+            else {
+                continue;
+            };
+            let metadata = eventlog::Metadata {
+                actor: Some("scheduler".into()),
+                command_id: Some(Uuid::now_v7()),
+                ..eventlog::Metadata::default()
+            };
+            let result = self
+                .state
+                .writers
+                .submit(ListingId::from(id), metadata, move |current| {
+                    // Several deadlines may be due at once: decide them in order, each
+                    // against the state the previous ones left.
+                    let mut scratch = current.clone();
+                    let mut events = Vec::new();
+                    for deadline in current.due_deadlines(now) {
+                        let command = deadline.command(now, offer_for);
+                        if let Ok(decided) = domain::listing::decide(&scratch, command) {
+                            for event in &decided {
+                                scratch = ListingAggregate::evolve(scratch, event);
+                            }
+                            events.extend(decided);
+                        }
+                    }
+                    Ok(Planned::listing(events, ()))
+                })
+                .await;
+            if let Err(error) = result {
+                tracing::warn!(%error, stream.id = %stream, "a due deadline failed; will retry");
+            }
+        }
+        Ok(due.len())
+    }
+
+    /// Runs until `shutdown`: catches up once, then checks for due deadlines every tick.
+    pub async fn run(self, shutdown: impl Future<Output = ()>) {
+        if let Err(error) = self.catch_up().await {
+            tracing::warn!(%error, "scheduler catch-up failed");
+        }
+        tokio::pin!(shutdown);
+        loop {
+            tokio::select! {
+                _ = &mut shutdown => break,
+                _ = tokio::time::sleep(TICK) => {
+                    if let Err(error) = self.run_due().await {
+                        tracing::warn!(%error, "scheduler pass failed");
+                    }
+                }
+            }
+        }
+    }
+}

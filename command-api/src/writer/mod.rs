@@ -1,0 +1,126 @@
+//! One writer per hot listing stream (DESIGN.md, "decisions that protect speed").
+//!
+//! Commands for one listing queue to one task that keeps the folded [`ListingState`] in
+//! memory, decides the queued commands one after another, appends all their events in one
+//! transaction (the log group-commits across listings too), then answers every caller.
+//! The expected-version check stays the safety net between processes: on a conflict the
+//! writer reloads the stream and decides the queue again, one command at a time.
+//!
+//! With the hot writer off ([`crate::ApiConfig::hot_writer`]), each request loads, decides
+//! and appends on its own and retries on conflict: the plain optimistic approach, kept
+//! for comparison in the flash-sale benchmark.
+
+mod job;
+mod task;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use domain::listing::ListingState;
+use domain::ListingId;
+use eventlog::{EventLog, Metadata, StreamAppend};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::ApiError;
+use job::{BoxedJob, Typed};
+pub use job::{Committed, Planned};
+pub(crate) use task::record_deadline;
+
+/// The registry of listing writers in this process.
+#[derive(Debug, Clone)]
+pub struct Writers {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    log: EventLog,
+    hot: bool,
+    writers: Mutex<HashMap<ListingId, mpsc::Sender<BoxedJob>>>,
+}
+
+impl Writers {
+    /// A registry over `log`; `hot` chooses the writer-per-stream mode.
+    pub fn new(log: EventLog, hot: bool) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                log,
+                hot,
+                writers: Mutex::new(HashMap::new()),
+            }),
+        }
+    }
+
+    /// Decides with `decide` against the listing's current state and appends what it
+    /// returns (listing events plus any other streams) atomically. `decide` may run more
+    /// than once (after a concurrent change), so it must not have side effects.
+    pub async fn submit<R, F>(
+        &self,
+        listing: ListingId,
+        metadata: Metadata,
+        decide: F,
+    ) -> Result<Committed<R>, ApiError>
+    where
+        R: Send + 'static,
+        F: FnMut(&ListingState) -> Result<Planned<R>, ApiError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job: BoxedJob = Box::new(Typed::new(decide, metadata, reply));
+        if !self.inner.hot {
+            task::run_alone(&self.inner.log, listing, job).await;
+        } else {
+            self.send(listing, job).await;
+        }
+        answer
+            .await
+            .map_err(|_| ApiError::Internal(anyhow::anyhow!("listing writer stopped")))?
+    }
+
+    async fn send(&self, listing: ListingId, mut job: BoxedJob) {
+        // A writer that retired between our lookup and our send hands the job back;
+        // the second try starts a fresh writer.
+        for _ in 0..3 {
+            let sender = {
+                let mut writers = self.inner.writers.lock().expect("writers lock");
+                writers
+                    .entry(listing)
+                    .or_insert_with(|| task::spawn(self.clone(), listing))
+                    .clone()
+            };
+            match sender.send(job).await {
+                Ok(()) => return,
+                Err(mpsc::error::SendError(returned)) => {
+                    job = returned;
+                    let mut writers = self.inner.writers.lock().expect("writers lock");
+                    if writers
+                        .get(&listing)
+                        .is_some_and(|s| s.same_channel(&sender))
+                    {
+                        writers.remove(&listing);
+                    }
+                }
+            }
+        }
+        job.fail(ApiError::Internal(anyhow::anyhow!(
+            "no listing writer accepted the command"
+        )));
+    }
+
+    /// Removes `listing`'s writer if it is still `sender` (called by a retiring writer).
+    fn retire(&self, listing: ListingId, sender: &mpsc::Sender<BoxedJob>) {
+        let mut writers = self.inner.writers.lock().expect("writers lock");
+        if writers
+            .get(&listing)
+            .is_some_and(|s| s.same_channel(sender))
+        {
+            writers.remove(&listing);
+        }
+    }
+
+    fn log(&self) -> &EventLog {
+        &self.inner.log
+    }
+}
+
+/// Extra streams a decision appends beside the listing (e.g. a new booking).
+pub type Others = Vec<StreamAppend>;

@@ -1,0 +1,321 @@
+//! The writer task of one listing, and the one-request-at-a-time path used when the hot
+//! writer is off and as the fallback after a conflict.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use domain::listing::{ListingEvent, ListingState};
+use domain::{Aggregate, ListingAggregate, ListingId};
+use eventlog::{AppendError, AppendOutcome, EventLog, ExpectedVersion, StreamAppend, StreamId};
+use tokio::sync::mpsc;
+
+use super::job::BoxedJob;
+use super::Writers;
+use crate::db::{exec, PoolConn};
+use crate::error::ApiError;
+use crate::store::{self, Loaded};
+
+/// A writer with nothing to do for this long hands its memory back.
+const IDLE: Duration = Duration::from_secs(300);
+/// Most commands decided and appended together.
+const MAX_BATCH: usize = 256;
+/// Reloads after conflicts before a command is given up.
+const MAX_ATTEMPTS: usize = 20;
+
+pub(super) fn spawn(writers: Writers, listing: ListingId) -> mpsc::Sender<BoxedJob> {
+    let (sender, queue) = mpsc::channel(4 * MAX_BATCH);
+    let own = sender.clone();
+    tokio::spawn(async move {
+        run(writers, listing, own, queue).await;
+    });
+    sender
+}
+
+async fn run(
+    writers: Writers,
+    listing: ListingId,
+    own: mpsc::Sender<BoxedJob>,
+    mut queue: mpsc::Receiver<BoxedJob>,
+) {
+    let log = writers.log().clone();
+    let stream = store::stream_id(listing.stream_id());
+    let mut loaded: Option<Loaded<ListingState>> = None;
+    loop {
+        let first = match tokio::time::timeout(IDLE, queue.recv()).await {
+            Ok(Some(job)) => job,
+            Ok(None) => break,
+            Err(_) => {
+                // Retire: leave the registry, then finish whatever raced in.
+                writers.retire(listing, &own);
+                queue.close();
+                let mut rest = Vec::new();
+                while let Some(job) = queue.recv().await {
+                    rest.push(job);
+                }
+                if !rest.is_empty() {
+                    process(&log, &stream, &mut loaded, rest).await;
+                }
+                break;
+            }
+        };
+        let mut jobs = vec![first];
+        while jobs.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
+        }
+        metrics::histogram!("boxoffice_writer_batch_size").record(jobs.len() as f64);
+        process(&log, &stream, &mut loaded, jobs).await;
+    }
+}
+
+/// Decides a batch against the in-memory state and appends it in one transaction.
+async fn process(
+    log: &EventLog,
+    stream: &StreamId,
+    loaded: &mut Option<Loaded<ListingState>>,
+    jobs: Vec<BoxedJob>,
+) {
+    if loaded.is_none() {
+        match store::load::<ListingAggregate>(log, stream).await {
+            Ok(fresh) => *loaded = Some(fresh),
+            Err(_) => {
+                for job in jobs {
+                    job.fail(ApiError::Internal(anyhow::anyhow!(
+                        "loading {stream} failed"
+                    )));
+                }
+                return;
+            }
+        }
+    }
+    let current = loaded.as_mut().expect("loaded above");
+    let before = current.version;
+    let mut accepted: Vec<(BoxedJob, usize, usize)> = Vec::new();
+    let mut listing_events = Vec::new();
+    let mut others: Vec<StreamAppend> = Vec::new();
+    let mut touched: HashSet<StreamId> = HashSet::new();
+    let mut deferred = Vec::new();
+    let mut rejected = Vec::new();
+    for mut job in jobs {
+        match job.decide(&current.state) {
+            Ok((events, extra)) => {
+                // Two commands on one other stream (say, one booking) cannot share a
+                // transaction with one expected version each: the second waits its turn.
+                if extra.iter().any(|a| touched.contains(&a.stream_id)) {
+                    deferred.push(job);
+                    continue;
+                }
+                touched.extend(extra.iter().map(|a| a.stream_id.clone()));
+                match store::to_log(&events, job.metadata()) {
+                    Ok(log_events) => {
+                        evolve(&mut current.state, &events);
+                        let from = listing_events.len();
+                        listing_events.extend(log_events);
+                        let extra_from = others.len();
+                        others.extend(extra);
+                        accepted.push((job, from, extra_from));
+                        let _ = (from, extra_from);
+                    }
+                    Err(error) => job.fail(error),
+                }
+            }
+            Err(error) => rejected.push((job, error)),
+        }
+    }
+    if !rejected.is_empty() && is_stale(log, stream, before).await {
+        // Another process wrote this listing since we folded it: a rejection decided on
+        // stale state is not an answer. Start from the log and decide everything again.
+        *loaded = None;
+        let retry = accepted
+            .into_iter()
+            .map(|(job, _, _)| job)
+            .chain(rejected.into_iter().map(|(job, _)| job))
+            .chain(deferred);
+        for job in retry.collect::<Vec<_>>() {
+            one_at_a_time(log, stream, loaded, job).await;
+        }
+        return;
+    }
+    for (job, error) in rejected {
+        metrics::counter!("boxoffice_commands_total", "outcome" => "rejected").increment(1);
+        job.fail(error);
+    }
+    if !accepted.is_empty() {
+        let added = listing_events.len() as u64;
+        let mut appends = Vec::with_capacity(others.len() + 1);
+        if added > 0 {
+            appends.push(StreamAppend::new(
+                stream.clone(),
+                ExpectedVersion::Exact(before),
+                listing_events,
+            ));
+        }
+        appends.extend(others);
+        let result = if appends.is_empty() {
+            Ok(AppendOutcome {
+                written: Vec::new(),
+                replayed: false,
+            })
+        } else {
+            log.append(appends).await
+        };
+        match result {
+            Ok(outcome) => {
+                current.version = before + added;
+                let position = outcome.last_position();
+                for (job, _, _) in accepted {
+                    metrics::counter!("boxoffice_commands_total", "outcome" => "committed")
+                        .increment(1);
+                    job.succeed(position);
+                }
+                after_commit(log, stream, current).await;
+            }
+            Err(error) => {
+                // Someone else wrote (another process), or a storage failure: start from
+                // the log again and take the commands one at a time.
+                tracing::info!(%error, stream.id = %stream, "batch append failed; replaying");
+                *loaded = None;
+                for (job, _, _) in accepted {
+                    deferred.insert(0, job);
+                }
+            }
+        }
+    }
+    for job in deferred {
+        one_at_a_time(log, stream, loaded, job).await;
+    }
+}
+
+/// Decides and appends a single job, reloading and retrying on listing conflicts.
+async fn one_at_a_time(
+    log: &EventLog,
+    stream: &StreamId,
+    loaded: &mut Option<Loaded<ListingState>>,
+    mut job: BoxedJob,
+) {
+    for _ in 0..MAX_ATTEMPTS {
+        if loaded.is_none() {
+            match store::load::<ListingAggregate>(log, stream).await {
+                Ok(fresh) => *loaded = Some(fresh),
+                Err(error) => return job.fail(error),
+            }
+        }
+        let current = loaded.as_mut().expect("loaded above");
+        let (events, extra) = match job.decide(&current.state) {
+            Ok(decided) => decided,
+            Err(_) if is_stale(log, stream, current.version).await => {
+                *loaded = None;
+                continue;
+            }
+            Err(error) => {
+                metrics::counter!("boxoffice_commands_total", "outcome" => "rejected").increment(1);
+                return job.fail(error);
+            }
+        };
+        let log_events = match store::to_log(&events, job.metadata()) {
+            Ok(e) => e,
+            Err(error) => return job.fail(error),
+        };
+        let added = log_events.len() as u64;
+        let mut appends = Vec::new();
+        if added > 0 {
+            appends.push(StreamAppend::new(
+                stream.clone(),
+                ExpectedVersion::Exact(current.version),
+                log_events,
+            ));
+        }
+        appends.extend(extra);
+        if appends.is_empty() {
+            job.succeed(0);
+            after_commit(log, stream, current).await;
+            return;
+        }
+        match log.append(appends).await {
+            Ok(outcome) => {
+                evolve(&mut current.state, &events);
+                current.version += added;
+                metrics::counter!("boxoffice_commands_total", "outcome" => "committed")
+                    .increment(1);
+                job.succeed(outcome.last_position());
+                after_commit(log, stream, current).await;
+                return;
+            }
+            Err(AppendError::Conflict { stream_id, .. }) if stream_id == stream.as_str() => {
+                metrics::counter!("boxoffice_commands_total", "outcome" => "retried").increment(1);
+                *loaded = None;
+            }
+            Err(error) => {
+                *loaded = None;
+                return job.fail(error.into());
+            }
+        }
+    }
+    job.fail(ApiError::Conflict(
+        "the listing is changing too fast to decide this command; retry".into(),
+    ));
+}
+
+/// The path with the hot writer off: load, decide, append, retry on conflict.
+pub(super) async fn run_alone(log: &EventLog, listing: ListingId, job: BoxedJob) {
+    let stream = store::stream_id(listing.stream_id());
+    let mut loaded = None;
+    one_at_a_time(log, &stream, &mut loaded, job).await;
+}
+
+/// Whether the log holds events of `stream` beyond `version` (written by another
+/// process). Only asked before answering a rejection, so the hot path never pays for it.
+async fn is_stale(log: &EventLog, stream: &StreamId, version: u64) -> bool {
+    match log.stream_version(stream).await {
+        Ok(actual) => actual != version,
+        Err(_) => false,
+    }
+}
+
+fn evolve(state: &mut ListingState, events: &[ListingEvent]) {
+    for event in events {
+        *state = ListingAggregate::evolve(std::mem::take(state), event);
+    }
+}
+
+/// Book-keeping after a commit: the next deadline for the scheduler, and a snapshot
+/// when the stream has grown enough since the last one.
+async fn after_commit(log: &EventLog, stream: &StreamId, current: &mut Loaded<ListingState>) {
+    if let Err(error) = record_deadline(log, stream, &current.state).await {
+        tracing::warn!(%error, stream.id = %stream, "recording the next deadline failed");
+    }
+    if current.version >= current.snapshot_version + store::SNAPSHOT_EVERY {
+        store::maybe_snapshot(log, stream, current).await;
+        current.snapshot_version = current.version;
+    }
+}
+
+/// Stores when the listing next needs the scheduler (or forgets it when nothing is pending).
+pub(crate) async fn record_deadline(
+    log: &EventLog,
+    stream: &StreamId,
+    state: &ListingState,
+) -> Result<(), sqlx::Error> {
+    let mut conn = PoolConn::acquire(log).await?;
+    match state.next_deadline() {
+        Some(deadline) => {
+            exec!(
+                conn.target(),
+                "INSERT INTO listing_deadlines (stream_id, due_at) VALUES ($1, $2) \
+                 ON CONFLICT (stream_id) DO UPDATE SET due_at = excluded.due_at",
+                stream.as_str(),
+                deadline.due_at.timestamp_millis()
+            )?;
+        }
+        None => {
+            exec!(
+                conn.target(),
+                "DELETE FROM listing_deadlines WHERE stream_id = $1",
+                stream.as_str()
+            )?;
+        }
+    }
+    Ok(())
+}

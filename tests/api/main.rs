@@ -1,0 +1,30 @@
+//! The command API end to end, through real HTTP on port 0, on SQLite and PostgreSQL.
+
+/// Runs each listed `async fn(TestApp)` once per backend, as `on_sqlite::NAME` and
+/// `on_postgres::NAME`.
+macro_rules! api_test {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(crate::support::TestApp::sqlite().await).await;
+                }
+            )*
+        }
+        mod on_postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name(crate::support::TestApp::postgres().await).await;
+                }
+            )*
+        }
+    };
+}
+
+mod accounts;
+mod bookings;
+mod openapi;
+mod processes;
+mod support;
