@@ -9,6 +9,8 @@ state=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-test.XXXXXX")
 chmod 755 "$state"
 cleanup() {
     scripts/postgres.sh stop "$state/pg" || true
+    scripts/kafka.sh stop "$state/kafka" || true
+    scripts/smtp.sh stop "$state/smtp" || true
     rm -rf "$state"
 }
 trap cleanup EXIT
@@ -16,6 +18,13 @@ trap cleanup EXIT
 TEST_DATABASE_URL="$(scripts/postgres.sh start "$state/pg")"
 export TEST_DATABASE_URL
 echo "==> PostgreSQL for tests: $TEST_DATABASE_URL"
+TEST_KAFKA_BROKERS="$(scripts/kafka.sh start "$state/kafka")"
+export TEST_KAFKA_BROKERS
+echo "==> Kafka-protocol broker (tansu) for tests: $TEST_KAFKA_BROKERS"
+TEST_SMTP_URL="$(scripts/smtp.sh start "$state/smtp")"
+export TEST_SMTP_URL
+export TEST_SMTP_MAILDIR="$state/smtp/maildir"
+echo "==> SMTP server (aiosmtpd) for tests: $TEST_SMTP_URL, mail in $TEST_SMTP_MAILDIR"
 
 echo "==> cargo fmt --check"
 cargo fmt --all --check

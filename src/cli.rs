@@ -46,8 +46,17 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply database migrations and exit.
     Migrate,
+    /// Publish every event of the log to Kafka (the relay), until stopped.
+    Relay(RelayArgs),
+    /// Send e-mail for events (from Kafka when configured, else from the log), until stopped.
+    Notify(NotifyArgs),
+    /// Inspect and retry e-mail that failed for good.
+    #[command(subcommand)]
+    Notifications(NotificationsCommand),
     /// Load demo organizers, customers and listings into an empty database and exit.
     Demo(ServeArgs),
+    /// Give a registered account a role from the console (e.g. the first admin).
+    Grant(GrantArgs),
 }
 
 /// Options of `serve`.
@@ -78,6 +87,19 @@ pub struct ServeArgs {
     /// Load demo data first when the database is empty (what `make run` does).
     #[arg(long, env = "BOXOFFICE_DEMO")]
     pub demo: bool,
+
+    /// Kafka connection: with brokers set, `serve` also runs the relay, and the notifier
+    /// consumes the topic; without, the notifier tails the log directly.
+    #[command(flatten)]
+    pub kafka: projections::relay::KafkaArgs,
+
+    /// Relay options (used when Kafka is configured).
+    #[command(flatten)]
+    pub relay: projections::relay::RelayConfig,
+
+    /// Notifier options (SMTP; without a host, mail is printed instead of sent).
+    #[command(flatten)]
+    pub notifier: notifier::NotifierConfig,
 }
 
 /// A secret from the command line or environment; never printed.
@@ -99,4 +121,57 @@ impl std::str::FromStr for Secret {
             Ok(Self(s.to_owned()))
         }
     }
+}
+
+/// Options of `relay`.
+#[derive(Debug, Args)]
+pub struct RelayArgs {
+    /// The Kafka cluster and topic.
+    #[command(flatten)]
+    pub kafka: projections::relay::KafkaArgs,
+    /// The relay's own settings.
+    #[command(flatten)]
+    pub relay: projections::relay::RelayConfig,
+}
+
+/// Options of `notify`.
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// The Kafka cluster and topic (unset brokers: tail the log instead).
+    #[command(flatten)]
+    pub kafka: projections::relay::KafkaArgs,
+    /// SMTP server, sender and retries.
+    #[command(flatten)]
+    pub notifier: notifier::NotifierConfig,
+}
+
+/// `notifications failed` and `notifications retry`.
+#[derive(Debug, Subcommand)]
+pub enum NotificationsCommand {
+    /// List e-mail parked after a permanent failure (recipients by user id, never address).
+    Failed,
+    /// Put parked e-mail back in the queue and send it now.
+    Retry(Box<RetryArgs>),
+}
+
+/// Options of `notifications retry`.
+#[derive(Debug, Args)]
+pub struct RetryArgs {
+    /// Only the messages caused by this event id (default: every parked message).
+    #[arg(long)]
+    pub event: Option<uuid::Uuid>,
+    /// SMTP server and sender to resend with.
+    #[command(flatten)]
+    pub notifier: notifier::NotifierConfig,
+}
+
+/// Options of `grant`.
+#[derive(Debug, Args)]
+pub struct GrantArgs {
+    /// The e-mail the account registered with.
+    #[arg(long)]
+    pub email: String,
+    /// The role to give: `admin`, `organizer` or `customer`.
+    #[arg(long, default_value = "admin")]
+    pub role: String,
 }

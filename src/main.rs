@@ -38,6 +38,31 @@ async fn main() -> anyhow::Result<()> {
             let scheduler = tokio::spawn(scheduler.run(async move {
                 let _ = scheduler_stop.changed().await;
             }));
+            let mut workers = vec![scheduler];
+            if args.kafka.brokers.is_some() {
+                let (kafka, relay, log) = (args.kafka.clone(), args.relay.clone(), log.clone());
+                let mut stop = stopped.clone();
+                workers.push(tokio::spawn(async move {
+                    let stopped = async move {
+                        let _ = stop.changed().await;
+                    };
+                    if let Err(error) = projections::relay::run(kafka, relay, log, stopped).await {
+                        tracing::error!(%error, "the relay stopped");
+                    }
+                }));
+            }
+            {
+                let (kafka, config, log) = (args.kafka.clone(), args.notifier.clone(), log.clone());
+                let mut stop = stopped.clone();
+                workers.push(tokio::spawn(async move {
+                    let stopped = async move {
+                        let _ = stop.changed().await;
+                    };
+                    if let Err(error) = notifier::run(kafka, config, log, stopped).await {
+                        tracing::error!(%error, "the notifier stopped");
+                    }
+                }));
+            }
             tracing::info!(addr = %listener.local_addr()?, "boxoffice serving");
             println!("boxoffice listening on http://{}", listener.local_addr()?);
             let shutdown = async move {
@@ -45,7 +70,40 @@ async fn main() -> anyhow::Result<()> {
                 let _ = stop.send(true);
             };
             command_api::serve(listener, command_api::router(state), shutdown).await?;
-            let _ = scheduler.await;
+            for worker in workers {
+                let _ = worker.await;
+            }
+        }
+        Command::Relay(args) => {
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            projections::relay::run(args.kafka, args.relay, log, shutdown_signal()).await?;
+        }
+        Command::Notify(args) => {
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            notifier::run(args.kafka, args.notifier, log, shutdown_signal()).await?;
+        }
+        Command::Notifications(command) => {
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            notifications(log, command).await?;
+        }
+        Command::Grant(args) => {
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            let role = match args.role.as_str() {
+                "admin" => domain::Role::Admin,
+                "organizer" => domain::Role::Organizer,
+                "customer" => domain::Role::Customer,
+                other => anyhow::bail!("unknown role {other:?}: use admin, organizer or customer"),
+            };
+            let user = command_api::admin::grant_role(&log, &args.email, role)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            println!(
+                "user {user} is now {role}; the role applies from their next log-in or refresh"
+            );
         }
         Command::Demo(args) => {
             let log = connect(&cli.database_url).await?;
@@ -94,6 +152,33 @@ async fn demo(log: &EventLog, state: command_api::AppState) -> anyhow::Result<()
 }
 
 /// `notifications failed` prints parked e-mail; `notifications retry` resends it.
+async fn notifications(log: EventLog, command: cli::NotificationsCommand) -> anyhow::Result<()> {
+    match command {
+        cli::NotificationsCommand::Failed => {
+            let parked = notifier::failed(&log).await?;
+            println!("{} parked message(s)", parked.len());
+            for letter in parked {
+                println!(
+                    "{}  event {}  user {}  {}  attempts {}  {}",
+                    letter.failed_at.to_rfc3339(),
+                    letter.event_id,
+                    letter.recipient,
+                    letter.template,
+                    letter.attempts,
+                    letter.reason
+                );
+            }
+        }
+        cli::NotificationsCommand::Retry(args) => {
+            let count =
+                notifier::retry_failed(args.notifier.clone(), log.clone(), args.event).await?;
+            let left = notifier::failed(&log).await?.len();
+            println!("{count} message(s) retried; {left} still parked");
+        }
+    }
+    Ok(())
+}
+
 async fn connect(url: &str) -> anyhow::Result<EventLog> {
     if let Some(path) = url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//");

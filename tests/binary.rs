@@ -17,11 +17,11 @@ fn serve(db: &str) -> (Child, String) {
         .stdout(Stdio::piped())
         .spawn()
         .expect("start boxoffice serve");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read first line");
+    stdout.read_line(&mut line).expect("read first line");
+    // Keep reading: the notifier prints the mail it would send.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = line
         .trim()
         .strip_prefix("boxoffice listening on ")
@@ -65,6 +65,25 @@ async fn serve_answers_health_and_readiness_then_stops_on_sigterm() {
     let client = reqwest::Client::new();
     let health = client.get(format!("{url}/health")).send().await.unwrap();
     assert_eq!(health.status(), 200);
+    let request_id = health.headers().get("x-request-id").expect("a request id");
+    assert_eq!(request_id.to_str().unwrap().len(), 36, "a UUID");
+    let mine = client
+        .get(format!("{url}/health"))
+        .header("x-request-id", "trace-me-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        mine.headers()["x-request-id"],
+        "trace-me-42",
+        "the caller's id is kept"
+    );
+    let metrics = client.get(format!("{url}/metrics")).send().await.unwrap();
+    let metrics = metrics.text().await.unwrap();
+    assert!(
+        metrics.contains("boxoffice_http_requests_total") && metrics.contains("route=\"/health\""),
+        "{metrics}"
+    );
     let ready: serde_json::Value = client
         .get(format!("{url}/ready"))
         .send()
@@ -81,4 +100,50 @@ async fn serve_answers_health_and_readiness_then_stops_on_sigterm() {
     assert!(killed.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "clean exit on SIGTERM, got {status}");
+}
+
+#[test]
+fn demo_loads_once_and_grant_gives_a_registered_account_a_role() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("box.db").display());
+    let out = boxoffice(&db).arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("organizer@boxoffice.demo"), "{stdout}");
+    assert!(
+        stdout.contains("admin      admin@boxoffice.demo"),
+        "{stdout}"
+    );
+    assert_eq!(stdout.matches("listing ").count(), 3, "{stdout}");
+
+    let again = boxoffice(&db).arg("demo").output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("skipped"));
+
+    let granted = boxoffice(&db)
+        .args([
+            "grant",
+            "--email",
+            "alice@boxoffice.demo",
+            "--role",
+            "organizer",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        granted.status.success(),
+        "{}",
+        String::from_utf8_lossy(&granted.stderr)
+    );
+    assert!(String::from_utf8_lossy(&granted.stdout).contains("is now organizer"));
+
+    let unknown = boxoffice(&db)
+        .args(["grant", "--email", "nobody@example.com"])
+        .output()
+        .unwrap();
+    assert!(!unknown.status.success());
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account is registered"));
 }

@@ -69,6 +69,7 @@ impl Client {
 
 /// Creates the demo accounts and listings; call on an empty log.
 pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
+    let log = state.log.clone();
     let client = Client {
         router: crate::router(state),
     };
@@ -83,9 +84,14 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
     for (email, name) in [
         ("alice@boxoffice.demo", "Alice"),
         ("bob@boxoffice.demo", "Bob"),
+        ("admin@boxoffice.demo", "Admin"),
     ] {
         client.account(email, name, "customer").await?;
         accounts.push((email.to_owned(), "customer".to_owned()));
+    }
+    crate::admin::grant_role(&log, "admin@boxoffice.demo", domain::Role::Admin).await?;
+    if let Some(admin) = accounts.last_mut() {
+        admin.1 = "admin".to_owned();
     }
     let now = Utc::now();
     let specs = [

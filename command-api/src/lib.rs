@@ -2,6 +2,7 @@
 //! library function that takes a listener and a shutdown future, so tests start it on
 //! port 0 and the binary starts it on the configured address.
 
+pub mod admin;
 pub mod auth;
 pub mod clock;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod index;
 pub mod metrics;
 pub mod openapi;
 pub mod payments;
+pub mod recorder;
 mod routes;
 pub mod scheduler;
 mod serve;

@@ -13,7 +13,8 @@ use utoipa::{IntoParams, Modify, OpenApi};
 
 use crate::error::{FieldError, Problem};
 use crate::routes::{
-    AccountsApi, BookingsApi, CheckinApi, HoldsApi, ListingsApi, OpsApi, WaitlistApi,
+    AccountsApi, BookingsApi, CheckinApi, HoldsApi, ListingChangesApi, ListingsApi, OpsApi,
+    WaitlistApi,
 };
 use crate::state::AppState;
 
@@ -31,6 +32,7 @@ use crate::state::AppState;
     nest(
         (path = "/api/v1", api = AccountsApi),
         (path = "/api/v1", api = ListingsApi),
+        (path = "/api/v1", api = ListingChangesApi),
         (path = "/api/v1", api = HoldsApi),
         (path = "/api/v1", api = BookingsApi),
         (path = "/api/v1", api = WaitlistApi),

@@ -6,12 +6,13 @@
 use std::future::Future;
 use std::time::Duration;
 
+use domain::listing::ListingStatus;
 use domain::{Aggregate, ListingAggregate, ListingId};
 use uuid::Uuid;
 
 use crate::db::{fetch_all, PoolConn};
 use crate::error::ApiError;
-use crate::routes::minutes;
+use crate::routes::{cancel_bookings_of, minutes};
 use crate::state::AppState;
 use crate::store;
 use crate::writer::{record_deadline, Planned};
@@ -45,12 +46,20 @@ impl Scheduler {
             let stream = store::stream_id(stream.clone());
             let loaded = store::load::<ListingAggregate>(&self.state.log, &stream).await?;
             record_deadline(&self.state.log, &stream, &loaded.state).await?;
+            // A crash part-way through a listing's cancellation left some bookings
+            // standing: finish the fan-out (bookings already cancelled are skipped).
+            if let Some(listing) = loaded.state.listing() {
+                if listing.status() == ListingStatus::Cancelled {
+                    cancel_bookings_of(&self.state, listing.id()).await?;
+                }
+            }
         }
         Ok(streams.len())
     }
 
     /// Issues the commands of every deadline due now; returns how many listings it touched.
     pub async fn run_due(&self) -> Result<usize, ApiError> {
+        self.state.recorder.flush().await;
         let now = self.state.clock.now();
         let mut conn = PoolConn::acquire(&self.state.log).await?;
         let due = fetch_all!(

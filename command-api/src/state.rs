@@ -9,6 +9,7 @@ use crate::auth::jwt::Keys;
 use crate::auth::rate_limit::LoginLimiter;
 use crate::clock::Clock;
 use crate::config::ApiConfig;
+use crate::recorder::Recorder;
 use crate::writer::Writers;
 
 /// Everything a handler may need, cheap to clone.
@@ -24,6 +25,8 @@ pub struct AppState {
     pub config: Arc<ApiConfig>,
     /// One writer per hot listing stream.
     pub writers: Writers,
+    /// Writes the command side's lookup rows in batches.
+    pub recorder: Recorder,
     /// Log-in rate limits (in this process's memory).
     pub limiter: LoginLimiter,
 }
@@ -50,7 +53,8 @@ impl AppState {
     /// State over `log` with `clock`, tokens signed with `secret`, and `config`.
     pub fn new(log: EventLog, clock: Clock, secret: &[u8], config: ApiConfig) -> Self {
         let keys = Keys::new(secret, config.access_ttl);
-        let writers = Writers::new(log.clone(), config.hot_writer);
+        let recorder = Recorder::start(log.clone());
+        let writers = Writers::new(log.clone(), recorder.clone(), config.hot_writer);
         let limiter = LoginLimiter::new(&config);
         Self {
             log,
@@ -58,6 +62,7 @@ impl AppState {
             keys,
             config: Arc::new(config),
             writers,
+            recorder,
             limiter,
         }
     }

@@ -10,7 +10,7 @@ use crate::error::ApiError;
 pub const STATE_SCHEMA: u32 = 1;
 
 /// Save a snapshot once a stream has this many events past the last one.
-pub const SNAPSHOT_EVERY: u64 = 200;
+pub const SNAPSHOT_EVERY: u64 = 1000;
 
 /// A folded aggregate and the stream version it reflects.
 #[derive(Debug, Clone)]

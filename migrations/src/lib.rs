@@ -32,7 +32,11 @@ macro_rules! step {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: &[Step] = &[step!(1, "0001_event_log"), step!(2, "0002_command_side")];
+pub const MIGRATIONS: &[Step] = &[
+    step!(1, "0001_event_log"),
+    step!(2, "0002_command_side"),
+    step!(3, "0003_notifier"),
+];
 
 /// Which SQL dialect to take from each [`Step`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,1 +1,3 @@
-//! Projector runner, read-model projections, the Kafka relay and the replay logic (filled by the read-side issue).
+//! Projector runner, read-model projections, the Kafka relay and the replay logic.
+
+pub mod relay;

@@ -21,7 +21,12 @@ api_test!(
 );
 
 /// A published listing with one ticket type; returns (listing id, ticket type id).
-async fn published(app: &TestApp, organizer: &User, capacity: u32, price: i64) -> (String, String) {
+pub(crate) async fn published(
+    app: &TestApp,
+    organizer: &User,
+    capacity: u32,
+    price: i64,
+) -> (String, String) {
     let now = app.clock.now();
     let (status, body) = app
         .post(
@@ -55,7 +60,7 @@ async fn published(app: &TestApp, organizer: &User, capacity: u32, price: i64) -
     (listing, ticket_type)
 }
 
-async fn hold(
+pub(crate) async fn hold(
     app: &TestApp,
     who: &User,
     listing: &str,
@@ -70,7 +75,7 @@ async fn hold(
     .await
 }
 
-async fn confirm(
+pub(crate) async fn confirm(
     app: &TestApp,
     who: &User,
     listing: &str,

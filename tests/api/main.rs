@@ -25,6 +25,7 @@ macro_rules! api_test {
 
 mod accounts;
 mod bookings;
+mod listings;
 mod openapi;
 mod processes;
 mod support;

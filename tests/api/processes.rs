@@ -34,9 +34,11 @@ fn serve(db: &str) -> Server {
         .spawn()
         .expect("start boxoffice serve");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("first line");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    stdout.read_line(&mut line).expect("first line");
+    // Keep reading: the notifier prints the mail it would send, and a closed pipe would
+    // make those writes fail.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = line
         .trim()
         .strip_prefix("boxoffice listening on ")

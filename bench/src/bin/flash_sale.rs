@@ -163,6 +163,7 @@ struct Outcome {
     hold_latency: Vec<u32>,
     confirm_latency: Vec<u32>,
     errors: u64,
+    retries: u64,
     elapsed: f64,
 }
 
@@ -206,6 +207,11 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
                     continue;
                 };
                 out.hold_latency.push(t.elapsed().as_micros() as u32);
+                if status == 409 && is_concurrent_change(&body) {
+                    // The plain path gave up after its retries; the buyer tries again.
+                    out.retries += 1;
+                    continue;
+                }
                 if status == 409 {
                     let detail = body["detail"].as_str().unwrap_or("");
                     if want > 1 && detail.contains("left") {
@@ -221,19 +227,27 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
                 }
                 out.holds += 1;
                 let hold = body["hold_id"].as_str().unwrap_or_default().to_owned();
-                let t = Instant::now();
-                let Ok((status, _)) = post(
-                    &client,
-                    format!("{url}/api/v1/listings/{listing_id}/holds/{hold}/confirm"),
-                    Some(&token),
-                    json!({}),
-                )
-                .await
-                else {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                };
-                out.confirm_latency.push(t.elapsed().as_micros() as u32);
+                let mut status = 0;
+                for _ in 0..20 {
+                    let t = Instant::now();
+                    let Ok((code, body)) = post(
+                        &client,
+                        format!("{url}/api/v1/listings/{listing_id}/holds/{hold}/confirm"),
+                        Some(&token),
+                        json!({}),
+                    )
+                    .await
+                    else {
+                        break;
+                    };
+                    out.confirm_latency.push(t.elapsed().as_micros() as u32);
+                    status = code;
+                    if code == 409 && is_concurrent_change(&body) {
+                        out.retries += 1;
+                        continue;
+                    }
+                    break;
+                }
                 if status == 201 {
                     out.confirms += 1;
                     out.seats += u64::from(want);
@@ -251,6 +265,7 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
         total.holds += out.holds;
         total.confirms += out.confirms;
         total.seats += out.seats;
+        total.retries += out.retries;
         total.hold_latency.extend(out.hold_latency);
         total.confirm_latency.extend(out.confirm_latency);
     }
@@ -291,6 +306,12 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     Ok(total)
 }
 
+fn is_concurrent_change(problem: &Value) -> bool {
+    problem["type"]
+        .as_str()
+        .is_some_and(|t| t.ends_with("concurrent-change"))
+}
+
 fn pct(samples: &mut [u32], p: f64) -> f64 {
     if samples.is_empty() {
         return 0.0;
@@ -303,14 +324,15 @@ fn pct(samples: &mut [u32], p: f64) -> f64 {
 fn report(label: &str, o: &mut Outcome) -> f64 {
     let rate = (o.holds + o.confirms) as f64 / o.elapsed;
     println!(
-        "  {label}: {:.1}s, {} holds ({:.0}/s), {} confirmations ({:.0}/s), {} seats, {} errors",
+        "  {label}: {:.1}s, {} holds ({:.0}/s), {} confirmations ({:.0}/s), {} seats, {} errors, {} conflict answers retried",
         o.elapsed,
         o.holds,
         o.holds as f64 / o.elapsed,
         o.confirms,
         o.confirms as f64 / o.elapsed,
         o.seats,
-        o.errors
+        o.errors,
+        o.retries
     );
     println!(
         "    hold latency ms p50 {:.1} p99 {:.1} max {:.1}; confirm p50 {:.1} p99 {:.1} max {:.1}",

@@ -124,9 +124,16 @@ async fn run(
     command: impl Fn(TicketCode) -> BookingCommand,
 ) -> Result<Accepted, ApiError> {
     let code = TicketCode::parse(raw).map_err(|e| ApiError::field("code", e))?;
-    let booking = index::booking_of(&state.log, code.as_str())
-        .await?
-        .ok_or_else(|| ApiError::NotFound("no ticket has this code".into()))?;
+    let booking = match index::booking_of(&state.log, code.as_str()).await? {
+        Some(booking) => booking,
+        None => {
+            // The booking may have been confirmed a moment ago: write pending rows, look again.
+            state.recorder.flush().await;
+            index::booking_of(&state.log, code.as_str())
+                .await?
+                .ok_or_else(|| ApiError::NotFound("no ticket has this code".into()))?
+        }
+    };
     let stream = store::stream_id(booking.stream_id());
     for _ in 0..5 {
         let loaded = store::load::<BookingAggregate>(&state.log, &stream).await?;

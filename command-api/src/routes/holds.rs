@@ -326,7 +326,11 @@ pub(crate) async fn confirm_into_booking(
         .await;
     match result {
         Ok(committed) => {
-            crate::index::record_booking(&state.log, listing_id, booking_id, &codes).await?;
+            state.recorder.booking(
+                listing_id.to_string(),
+                booking_id.to_string(),
+                codes.clone(),
+            );
             Ok(Accepted::new(
                 true,
                 ids!("booking_id" => booking_id.to_string(), "ticket_codes" => codes),

@@ -67,7 +67,7 @@ pub(crate) struct NewListing {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct VenueBody {
+pub(crate) struct VenueBody {
     name: String,
     address: String,
     city: String,
@@ -77,14 +77,14 @@ struct VenueBody {
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct SalesBody {
+pub(crate) struct SalesBody {
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-struct TicketTypeBody {
+pub(crate) struct TicketTypeBody {
     name: String,
     price: PriceBody,
     /// Seats of this type.
@@ -104,72 +104,109 @@ impl NewListing {
     /// Parses every field, reporting all the wrong ones at once.
     fn parse(&self) -> Result<(ListingDetails, Vec<NewTicketType>), ApiError> {
         let mut f = Fields::new();
-        let title = f.check("title", ShortText::parse(&self.title));
-        let description = if self.description.is_empty() {
-            Some(LongText::default())
-        } else {
-            f.check("description", LongText::parse(&self.description))
-        };
-        let venue_name = f.check("venue.name", ShortText::parse(&self.venue.name));
-        let address = f.check("venue.address", ShortText::parse(&self.venue.address));
-        let city = f.check("venue.city", ShortText::parse(&self.venue.city));
-        let country = f.check("venue.country", CountryCode::parse(&self.venue.country));
-        let category = f.check("category", ShortText::parse(&self.category));
-        let time_zone = f.check("time_zone", TimeZoneName::parse(&self.time_zone));
-        let max = f.check(
-            "max_tickets_per_booking",
-            SeatCount::new(self.max_tickets_per_booking),
+        let details = parse_details(
+            &mut f,
+            DetailsRef {
+                title: &self.title,
+                description: &self.description,
+                venue: &self.venue,
+                category: &self.category,
+                starts_at: self.starts_at,
+                ends_at: self.ends_at,
+                time_zone: &self.time_zone,
+                sales: &self.sales,
+                max_tickets_per_booking: self.max_tickets_per_booking,
+            },
         );
-        let mut types = Vec::new();
-        for (i, t) in self.ticket_types.iter().enumerate() {
-            let name = f.check(
-                &format!("ticket_types[{i}].name"),
-                ShortText::parse(&t.name),
-            );
-            let currency = f.check(
-                &format!("ticket_types[{i}].price.currency"),
-                Currency::parse(&t.price.currency),
-            );
-            let price = currency.and_then(|c| {
-                f.check(
-                    &format!("ticket_types[{i}].price.amount"),
-                    Money::new(t.price.amount, c),
-                )
-            });
-            if let (Some(name), Some(price)) = (name, price) {
-                types.push(NewTicketType {
-                    id: TicketTypeId::from(Uuid::now_v7()),
-                    name,
-                    price,
-                    capacity: t.capacity,
-                });
-            }
-        }
+        let types: Vec<NewTicketType> = self
+            .ticket_types
+            .iter()
+            .enumerate()
+            .filter_map(|(i, t)| parse_ticket_type(&mut f, &format!("ticket_types[{i}]"), t))
+            .collect();
         if self.ticket_types.is_empty() {
             f.push("ticket_types", "add at least one ticket type");
         }
         f.finish()?;
-        let details = ListingDetails {
-            title: title.expect("checked"),
-            description: description.expect("checked"),
-            venue: Venue {
-                name: venue_name.expect("checked"),
-                address: address.expect("checked"),
-                city: city.expect("checked"),
-                country: country.expect("checked"),
-            },
-            category: category.expect("checked"),
-            starts_at: self.starts_at,
-            ends_at: self.ends_at,
-            time_zone: time_zone.expect("checked"),
-            sales: SalesWindow {
-                opens_at: self.sales.opens_at,
-                closes_at: self.sales.closes_at,
-            },
-            max_tickets_per_booking: max.expect("checked"),
-        };
-        Ok((details, types))
+        Ok((details.expect("no field errors"), types))
     }
+}
+
+/// The detail fields of a listing request, borrowed, whichever body they came in.
+pub(crate) struct DetailsRef<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub venue: &'a VenueBody,
+    pub category: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub time_zone: &'a str,
+    pub sales: &'a SalesBody,
+    pub max_tickets_per_booking: u32,
+}
+
+/// Parses listing details, recording each wrong field in `f`.
+pub(crate) fn parse_details(f: &mut Fields, d: DetailsRef<'_>) -> Option<ListingDetails> {
+    let title = f.check("title", ShortText::parse(d.title));
+    let description = if d.description.is_empty() {
+        Some(LongText::default())
+    } else {
+        f.check("description", LongText::parse(d.description))
+    };
+    let venue_name = f.check("venue.name", ShortText::parse(&d.venue.name));
+    let address = f.check("venue.address", ShortText::parse(&d.venue.address));
+    let city = f.check("venue.city", ShortText::parse(&d.venue.city));
+    let country = f.check("venue.country", CountryCode::parse(&d.venue.country));
+    let category = f.check("category", ShortText::parse(d.category));
+    let time_zone = f.check("time_zone", TimeZoneName::parse(d.time_zone));
+    let max = f.check(
+        "max_tickets_per_booking",
+        SeatCount::new(d.max_tickets_per_booking),
+    );
+    Some(ListingDetails {
+        title: title?,
+        description: description?,
+        venue: Venue {
+            name: venue_name?,
+            address: address?,
+            city: city?,
+            country: country?,
+        },
+        category: category?,
+        starts_at: d.starts_at,
+        ends_at: d.ends_at,
+        time_zone: time_zone?,
+        sales: SalesWindow {
+            opens_at: d.sales.opens_at,
+            closes_at: d.sales.closes_at,
+        },
+        max_tickets_per_booking: max?,
+    })
+}
+
+/// Parses one ticket type (a fresh id is minted), recording wrong fields under `prefix`.
+pub(crate) fn parse_ticket_type(
+    f: &mut Fields,
+    prefix: &str,
+    t: &TicketTypeBody,
+) -> Option<NewTicketType> {
+    let name = f.check(&format!("{prefix}.name"), ShortText::parse(&t.name));
+    let currency = f.check(
+        &format!("{prefix}.price.currency"),
+        Currency::parse(&t.price.currency),
+    );
+    let price = currency.and_then(|c| {
+        f.check(
+            &format!("{prefix}.price.amount"),
+            Money::new(t.price.amount, c),
+        )
+    });
+    Some(NewTicketType {
+        id: TicketTypeId::from(Uuid::now_v7()),
+        name: name?,
+        price: price?,
+        capacity: t.capacity,
+    })
 }
 
 /// Parses a listing id from the path.

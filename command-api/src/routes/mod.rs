@@ -5,6 +5,7 @@ mod bookings;
 mod checkin;
 mod holds;
 mod idempotent;
+mod listing_changes;
 mod listings;
 mod ops;
 mod reply;
@@ -18,9 +19,10 @@ use tower_http::trace::TraceLayer;
 
 use crate::state::AppState;
 pub(crate) use holds::minutes;
+pub(crate) use listing_changes::cancel_bookings_of;
 pub(crate) use {
     accounts::AccountsApi, bookings::BookingsApi, checkin::CheckinApi, holds::HoldsApi,
-    listings::ListingsApi, ops::OpsApi, waitlist::WaitlistApi,
+    listing_changes::ListingChangesApi, listings::ListingsApi, ops::OpsApi, waitlist::WaitlistApi,
 };
 
 /// Every route of the command API with its state.
@@ -29,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(accounts::router())
         .merge(listings::router())
+        .merge(listing_changes::router())
         .merge(holds::router())
         .merge(bookings::router())
         .merge(waitlist::router())

@@ -22,6 +22,7 @@ use eventlog::{EventLog, Metadata, StreamAppend};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
+use crate::recorder::Recorder;
 use job::{BoxedJob, Typed};
 pub use job::{Committed, Planned};
 pub(crate) use task::record_deadline;
@@ -35,16 +36,18 @@ pub struct Writers {
 #[derive(Debug)]
 struct Inner {
     log: EventLog,
+    recorder: Recorder,
     hot: bool,
     writers: Mutex<HashMap<ListingId, mpsc::Sender<BoxedJob>>>,
 }
 
 impl Writers {
     /// A registry over `log`; `hot` chooses the writer-per-stream mode.
-    pub fn new(log: EventLog, hot: bool) -> Self {
+    pub fn new(log: EventLog, recorder: Recorder, hot: bool) -> Self {
         Self {
             inner: Arc::new(Inner {
                 log,
+                recorder,
                 hot,
                 writers: Mutex::new(HashMap::new()),
             }),
@@ -67,7 +70,7 @@ impl Writers {
         let (reply, answer) = oneshot::channel();
         let job: BoxedJob = Box::new(Typed::new(decide, metadata, reply));
         if !self.inner.hot {
-            task::run_alone(&self.inner.log, listing, job).await;
+            task::run_alone(&self.inner.log, &self.inner.recorder, listing, job).await;
         } else {
             self.send(listing, job).await;
         }
@@ -119,6 +122,10 @@ impl Writers {
 
     fn log(&self) -> &EventLog {
         &self.inner.log
+    }
+
+    fn recorder(&self) -> &Recorder {
+        &self.inner.recorder
     }
 }
 

@@ -13,6 +13,7 @@ use super::job::BoxedJob;
 use super::Writers;
 use crate::db::{exec, PoolConn};
 use crate::error::ApiError;
+use crate::recorder::Recorder;
 use crate::store::{self, Loaded};
 
 /// A writer with nothing to do for this long hands its memory back.
@@ -38,6 +39,7 @@ async fn run(
     mut queue: mpsc::Receiver<BoxedJob>,
 ) {
     let log = writers.log().clone();
+    let recorder = writers.recorder().clone();
     let stream = store::stream_id(listing.stream_id());
     let mut loaded: Option<Loaded<ListingState>> = None;
     loop {
@@ -53,7 +55,7 @@ async fn run(
                     rest.push(job);
                 }
                 if !rest.is_empty() {
-                    process(&log, &stream, &mut loaded, rest).await;
+                    process(&log, &recorder, &stream, &mut loaded, rest).await;
                 }
                 break;
             }
@@ -66,13 +68,14 @@ async fn run(
             }
         }
         metrics::histogram!("boxoffice_writer_batch_size").record(jobs.len() as f64);
-        process(&log, &stream, &mut loaded, jobs).await;
+        process(&log, &recorder, &stream, &mut loaded, jobs).await;
     }
 }
 
 /// Decides a batch against the in-memory state and appends it in one transaction.
 async fn process(
     log: &EventLog,
+    recorder: &Recorder,
     stream: &StreamId,
     loaded: &mut Option<Loaded<ListingState>>,
     jobs: Vec<BoxedJob>,
@@ -134,7 +137,7 @@ async fn process(
             .chain(rejected.into_iter().map(|(job, _)| job))
             .chain(deferred);
         for job in retry.collect::<Vec<_>>() {
-            one_at_a_time(log, stream, loaded, job).await;
+            one_at_a_time(log, recorder, stream, loaded, job).await;
         }
         return;
     }
@@ -170,7 +173,7 @@ async fn process(
                         .increment(1);
                     job.succeed(position);
                 }
-                after_commit(log, stream, current).await;
+                after_commit(log, recorder, stream, current).await;
             }
             Err(error) => {
                 // Someone else wrote (another process), or a storage failure: start from
@@ -184,13 +187,14 @@ async fn process(
         }
     }
     for job in deferred {
-        one_at_a_time(log, stream, loaded, job).await;
+        one_at_a_time(log, recorder, stream, loaded, job).await;
     }
 }
 
 /// Decides and appends a single job, reloading and retrying on listing conflicts.
 async fn one_at_a_time(
     log: &EventLog,
+    recorder: &Recorder,
     stream: &StreamId,
     loaded: &mut Option<Loaded<ListingState>>,
     mut job: BoxedJob,
@@ -230,7 +234,7 @@ async fn one_at_a_time(
         appends.extend(extra);
         if appends.is_empty() {
             job.succeed(0);
-            after_commit(log, stream, current).await;
+            after_commit(log, recorder, stream, current).await;
             return;
         }
         match log.append(appends).await {
@@ -240,7 +244,7 @@ async fn one_at_a_time(
                 metrics::counter!("boxoffice_commands_total", "outcome" => "committed")
                     .increment(1);
                 job.succeed(outcome.last_position());
-                after_commit(log, stream, current).await;
+                after_commit(log, recorder, stream, current).await;
                 return;
             }
             Err(AppendError::Conflict { stream_id, .. }) if stream_id == stream.as_str() => {
@@ -259,10 +263,15 @@ async fn one_at_a_time(
 }
 
 /// The path with the hot writer off: load, decide, append, retry on conflict.
-pub(super) async fn run_alone(log: &EventLog, listing: ListingId, job: BoxedJob) {
+pub(super) async fn run_alone(
+    log: &EventLog,
+    recorder: &Recorder,
+    listing: ListingId,
+    job: BoxedJob,
+) {
     let stream = store::stream_id(listing.stream_id());
     let mut loaded = None;
-    one_at_a_time(log, &stream, &mut loaded, job).await;
+    one_at_a_time(log, recorder, &stream, &mut loaded, job).await;
 }
 
 /// Whether the log holds events of `stream` beyond `version` (written by another
@@ -280,14 +289,24 @@ fn evolve(state: &mut ListingState, events: &[ListingEvent]) {
     }
 }
 
-/// Book-keeping after a commit: the next deadline for the scheduler, and a snapshot
-/// when the stream has grown enough since the last one.
-async fn after_commit(log: &EventLog, stream: &StreamId, current: &mut Loaded<ListingState>) {
-    if let Err(error) = record_deadline(log, stream, &current.state).await {
-        tracing::warn!(%error, stream.id = %stream, "recording the next deadline failed");
-    }
+/// Book-keeping after a commit: the next deadline for the scheduler (written by the
+/// recorder, off this path), and a snapshot when the stream has grown enough.
+async fn after_commit(
+    log: &EventLog,
+    recorder: &Recorder,
+    stream: &StreamId,
+    current: &mut Loaded<ListingState>,
+) {
+    let due = current
+        .state
+        .next_deadline()
+        .map(|d| d.due_at.timestamp_millis());
+    recorder.deadline(stream.as_str(), due);
     if current.version >= current.snapshot_version + store::SNAPSHOT_EVERY {
-        store::maybe_snapshot(log, stream, current).await;
+        // Serializing and writing a big state takes milliseconds: do it beside the writer,
+        // from a copy, so the queue keeps moving.
+        let (log, stream, copy) = (log.clone(), stream.clone(), current.clone());
+        tokio::spawn(async move { store::maybe_snapshot(&log, &stream, &copy).await });
         current.snapshot_version = current.version;
     }
 }
