@@ -1,53 +1,16 @@
 //! Command-side lookups the domain cannot answer from one stream: which booking holds a
 //! ticket code, and which bookings a listing has (for cancelling them all).
 //!
-//! Rows are written right after the booking's events commit. A crash between the two
-//! leaves a booking whose codes are not indexed yet; `reindex` rebuilds the index from
-//! the log (run at start), so the gap heals without a manual step.
+//! Rows are written by the [`Recorder`] right after the booking's events commit. A crash
+//! between the two leaves a booking whose codes are not indexed yet; `reindex` rebuilds
+//! the index from the log (run at start), so the gap heals without a manual step.
 
 use domain::booking::BookingEvent;
-use domain::{BookingId, ListingId};
+use domain::BookingId;
 
-use crate::db::{exec, fetch_optional, PoolConn, Target};
+use crate::db::{fetch_optional, PoolConn};
 use crate::error::ApiError;
-
-/// Records a confirmed booking's ticket codes and its listing.
-pub async fn record_booking(
-    log: &eventlog::EventLog,
-    listing: ListingId,
-    booking: BookingId,
-    codes: &[String],
-) -> Result<(), ApiError> {
-    let mut conn = PoolConn::acquire(log).await?;
-    insert(conn.target(), listing, booking, codes).await
-}
-
-async fn insert(
-    mut target: Target<'_>,
-    listing: ListingId,
-    booking: BookingId,
-    codes: &[String],
-) -> Result<(), ApiError> {
-    let (listing, booking) = (listing.to_string(), booking.to_string());
-    for code in codes {
-        exec!(
-            target.reborrow(),
-            "INSERT INTO ticket_codes (code, booking_id, listing_id) VALUES ($1, $2, $3) \
-             ON CONFLICT (code) DO NOTHING",
-            code,
-            &booking,
-            &listing
-        )?;
-    }
-    exec!(
-        target.reborrow(),
-        "INSERT INTO listing_bookings (listing_id, booking_id) VALUES ($1, $2) \
-         ON CONFLICT (listing_id, booking_id) DO NOTHING",
-        &listing,
-        &booking
-    )?;
-    Ok(())
-}
+use crate::recorder::Recorder;
 
 /// The booking that holds `code`, if any.
 pub async fn booking_of(
@@ -68,6 +31,7 @@ pub async fn booking_of(
 
 /// Rebuilds the index from every booking's events in the log.
 pub async fn reindex(log: &eventlog::EventLog) -> Result<usize, ApiError> {
+    let recorder = Recorder::start(log.clone());
     let mut after = 0;
     let mut indexed = 0;
     let mut listings = std::collections::HashMap::new();
@@ -95,7 +59,7 @@ pub async fn reindex(log: &eventlog::EventLog) -> Result<usize, ApiError> {
                     if let Some(listing) = listings.get(&booking_id) {
                         let codes: Vec<String> =
                             tickets.iter().map(|t| t.code.as_str().to_owned()).collect();
-                        record_booking(log, *listing, booking_id, &codes).await?;
+                        recorder.booking(listing.to_string(), booking_id.to_string(), codes);
                         indexed += 1;
                     }
                 }
@@ -103,5 +67,6 @@ pub async fn reindex(log: &eventlog::EventLog) -> Result<usize, ApiError> {
             }
         }
     }
+    recorder.flush().await;
     Ok(indexed)
 }
