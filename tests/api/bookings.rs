@@ -126,6 +126,20 @@ async fn a_paid_hold_needs_a_token_and_a_declined_card_books_nothing(app: TestAp
     let (status, problem) = confirm(&app, &buyer, &listing, hold_id, json!({})).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
     assert_eq!(problem["errors"][0]["field"], "payment_token");
+    let oversize = app
+        .http
+        .post(app.at(&format!(
+            "/api/v1/listings/{listing}/holds/{hold_id}/confirm"
+        )))
+        .bearer_auth(&buyer.token)
+        .header("content-type", "application/json")
+        .body(format!(
+            "{{\"payment_token\": \"{}\"}}",
+            "x".repeat(200 * 1024)
+        ));
+    let (status, problem) = app.send(oversize, None).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(problem["status"], 413, "a problem document, not plain text");
     let head = app.log_head().await;
     let (status, problem) = confirm(
         &app,

@@ -34,14 +34,17 @@ where
                 "send the body as JSON with Content-Type: application/json".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge("the request body is larger than allowed".into())
-            } else {
-                ApiError::BadRequest(format!("could not read the body: {rejection}"))
-            }
-        })?;
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
         parse(&bytes).map(ApiJson)
+    }
+}
+
+/// The problem for a body that could not be read: too large (413) or broken (400).
+pub(crate) fn body_error(rejection: axum::extract::rejection::BytesRejection) -> ApiError {
+    if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::PayloadTooLarge("the request body is larger than allowed".into())
+    } else {
+        ApiError::BadRequest(format!("could not read the body: {rejection}"))
     }
 }
 

@@ -7,5 +7,5 @@ mod json;
 
 pub use auth::{AuthUser, MaybeUser};
 pub use idempotency::IdempotencyKey;
-pub(crate) use json::parse as parse_json;
 pub use json::ApiJson;
+pub(crate) use json::{body_error, parse as parse_json};

@@ -2,6 +2,7 @@
 //! where the price is not zero).
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -230,6 +231,7 @@ async fn release(
         (status = 403, response = problems::Forbidden),
         (status = 404, response = problems::NotFound),
         (status = 409, response = problems::Conflict),
+        (status = 413, response = problems::PayloadTooLarge),
         (status = 422, response = problems::Unprocessable),
         (status = 500, response = problems::Internal),
         (status = 504, response = problems::GatewayTimeout),
@@ -240,9 +242,9 @@ async fn confirm(
     AuthUser(actor): AuthUser,
     Path((listing, hold)): Path<(String, String)>,
     key: IdempotencyKey,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body: ConfirmBody = match optional_body(&body) {
+    let body: ConfirmBody = match optional_body(body) {
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
@@ -348,12 +350,13 @@ pub(crate) async fn confirm_into_booking(
 
 /// An optional JSON body: empty means the defaults.
 pub(crate) fn optional_body<T: Default + serde::de::DeserializeOwned>(
-    bytes: &[u8],
+    bytes: Result<Bytes, BytesRejection>,
 ) -> Result<T, ApiError> {
+    let bytes = bytes.map_err(crate::extract::body_error)?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
         Ok(T::default())
     } else {
-        crate::extract::parse_json(bytes)
+        crate::extract::parse_json(&bytes)
     }
 }
 

@@ -1,6 +1,7 @@
 //! Waitlist: join when sold out, leave, and accept (becoming a booking) or decline an offer.
 
 use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -202,6 +203,7 @@ async fn leave(
         (status = 403, response = problems::Forbidden),
         (status = 404, response = problems::NotFound),
         (status = 409, response = problems::Conflict),
+        (status = 413, response = problems::PayloadTooLarge),
         (status = 422, response = problems::Unprocessable),
         (status = 500, response = problems::Internal),
         (status = 504, response = problems::GatewayTimeout),
@@ -212,9 +214,9 @@ async fn accept(
     AuthUser(actor): AuthUser,
     Path((listing, entry)): Path<(String, String)>,
     key: IdempotencyKey,
-    body: Bytes,
+    body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let body: ConfirmBody = match optional_body(&body) {
+    let body: ConfirmBody = match optional_body(body) {
         Ok(body) => body,
         Err(error) => return error.into_response(),
     };
