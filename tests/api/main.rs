@@ -26,6 +26,7 @@ macro_rules! api_test {
 mod accounts;
 mod bookings;
 mod listings;
+mod mail;
 mod openapi;
 mod processes;
 mod support;
