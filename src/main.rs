@@ -30,7 +30,7 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(&args.addr)
                 .await
                 .with_context(|| format!("binding {}", args.addr))?;
-            let indexed = command_api::index::reindex(&log).await?;
+            let indexed = command_api::index::reindex(&log, &state.recorder).await?;
             tracing::info!(bookings = indexed, "ticket-code index rebuilt");
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let scheduler = command_api::Scheduler::new(state.clone());

@@ -3,7 +3,7 @@
 
 use domain::account::ChangeRole;
 use domain::{AccountAggregate, Actor, Role, UserId};
-use eventlog::{EventLog, ExpectedVersion, Metadata, StreamAppend};
+use eventlog::EventLog;
 use uuid::Uuid;
 
 use crate::db::{fetch_optional, PoolConn};
@@ -30,23 +30,20 @@ pub async fn grant_role(log: &EventLog, email: &str, role: Role) -> Result<UserI
         .map(UserId::from)
         .ok_or_else(|| ApiError::NotFound(format!("no account is registered as {email}")))?;
     let stream = store::stream_id(user.stream_id());
-    let loaded = store::load::<AccountAggregate>(log, &stream).await?;
-    let command = ChangeRole {
-        actor: operator(),
-        role,
-        now: chrono::Utc::now(),
-    };
-    let events = domain::account::decide(&loaded.state, command.into())?;
-    let metadata = Metadata {
-        actor: Some("operator".into()),
-        command_id: Some(Uuid::now_v7()),
-        ..Metadata::default()
-    };
-    log.append(vec![StreamAppend::new(
-        stream,
-        ExpectedVersion::Exact(loaded.version),
-        store::to_log(&events, &metadata)?,
-    )])
+    let now = chrono::Utc::now();
+    store::decide_and_append::<AccountAggregate>(
+        log,
+        &stream,
+        &store::metadata("operator"),
+        |account| {
+            let command = ChangeRole {
+                actor: operator(),
+                role,
+                now,
+            };
+            Ok(domain::account::decide(account, command.into())?)
+        },
+    )
     .await?;
     Ok(user)
 }

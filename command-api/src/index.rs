@@ -11,6 +11,7 @@ use domain::BookingId;
 use crate::db::{fetch_optional, PoolConn};
 use crate::error::ApiError;
 use crate::recorder::Recorder;
+use crate::store;
 
 /// The booking that holds `code`, if any.
 pub async fn booking_of(
@@ -29,10 +30,13 @@ pub async fn booking_of(
         .map(BookingId::from))
 }
 
-/// Rebuilds the index from every booking's events in the log.
-pub async fn reindex(log: &eventlog::EventLog) -> Result<usize, ApiError> {
-    let recorder = Recorder::start(log.clone());
-    let mut after = 0;
+/// The log position up to which the index was last rebuilt.
+const REINDEX_CHECKPOINT: &str = "command-index";
+
+/// Indexes the bookings of every event written since the last rebuild, through
+/// `recorder`; a start reads only what was written since the previous one.
+pub async fn reindex(log: &eventlog::EventLog, recorder: &Recorder) -> Result<usize, ApiError> {
+    let mut after = log.checkpoint(REINDEX_CHECKPOINT).await?;
     let mut indexed = 0;
     let mut listings = std::collections::HashMap::new();
     loop {
@@ -68,5 +72,6 @@ pub async fn reindex(log: &eventlog::EventLog) -> Result<usize, ApiError> {
         }
     }
     recorder.flush().await;
+    store::save_checkpoint(log, REINDEX_CHECKPOINT, after).await?;
     Ok(indexed)
 }

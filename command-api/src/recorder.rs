@@ -10,7 +10,8 @@
 
 use std::collections::HashMap;
 
-use eventlog::EventLog;
+use domain::listing::ListingState;
+use eventlog::{EventLog, StreamId};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::db::{exec, Target};
@@ -48,11 +49,12 @@ impl Recorder {
         Self { queue }
     }
 
-    /// Records when a listing next needs the scheduler (None: nothing pending).
-    pub fn deadline(&self, stream: &str, due_millis: Option<i64>) {
+    /// Records when the listing `stream` folded into `state` next needs the scheduler.
+    pub fn deadline(&self, stream: &StreamId, state: &ListingState) {
+        let due = state.next_deadline().map(|d| d.due_at.timestamp_millis());
         let _ = self.queue.send(Record::Deadline {
-            stream: stream.to_owned(),
-            due: due_millis,
+            stream: stream.to_string(),
+            due,
         });
     }
 

@@ -15,7 +15,10 @@ use crate::error::ApiError;
 use crate::routes::{cancel_bookings_of, minutes};
 use crate::state::AppState;
 use crate::store;
-use crate::writer::{record_deadline, Planned};
+use crate::writer::Planned;
+
+/// The log position up to which the last catch-up recomputed deadlines.
+const CATCH_UP_CHECKPOINT: &str = "scheduler.catch-up";
 
 /// How often the scheduler looks for due deadlines.
 pub const TICK: Duration = Duration::from_millis(500);
@@ -32,20 +35,28 @@ impl Scheduler {
         Self { state }
     }
 
-    /// Recomputes every listing's next deadline from the log (after a restart or a crash
-    /// between a commit and its deadline record).
+    /// Recomputes the next deadline of every listing written since the last catch-up
+    /// (after a restart, or a crash between a commit and its deadline record), and
+    /// finishes the booking fan-out of any listing cancelled since. Only the streams
+    /// written after the previous catch-up are loaded, so a start costs what changed.
     pub async fn catch_up(&self) -> Result<usize, ApiError> {
-        let mut conn = PoolConn::acquire(&self.state.log).await?;
+        let log = &self.state.log;
+        let since = log.checkpoint(CATCH_UP_CHECKPOINT).await?;
+        let head = log.head().await?;
+        let mut conn = PoolConn::acquire(log).await?;
         let streams = fetch_all!(
             conn.target(),
             (String,),
-            "SELECT DISTINCT stream_id FROM events WHERE stream_id LIKE 'listing-%'"
+            "SELECT DISTINCT stream_id FROM events \
+             WHERE stream_id LIKE 'listing-%' AND position > $1 AND position <= $2",
+            since,
+            head
         )?;
         drop(conn);
         for (stream,) in &streams {
             let stream = store::stream_id(stream.clone());
-            let loaded = store::load::<ListingAggregate>(&self.state.log, &stream).await?;
-            record_deadline(&self.state.log, &stream, &loaded.state).await?;
+            let loaded = store::load::<ListingAggregate>(log, &stream).await?;
+            self.state.recorder.deadline(&stream, &loaded.state);
             // A crash part-way through a listing's cancellation left some bookings
             // standing: finish the fan-out (bookings already cancelled are skipped).
             if let Some(listing) = loaded.state.listing() {
@@ -54,6 +65,8 @@ impl Scheduler {
                 }
             }
         }
+        self.state.recorder.flush().await;
+        store::save_checkpoint(log, CATCH_UP_CHECKPOINT, head).await?;
         Ok(streams.len())
     }
 
@@ -77,11 +90,7 @@ impl Scheduler {
             else {
                 continue;
             };
-            let metadata = eventlog::Metadata {
-                actor: Some("scheduler".into()),
-                command_id: Some(Uuid::now_v7()),
-                ..eventlog::Metadata::default()
-            };
+            let metadata = store::metadata("scheduler");
             let result = self
                 .state
                 .writers

@@ -1,7 +1,8 @@
 //! Loading an aggregate (snapshot + tail) and turning domain events into log events.
 
 use domain::{Aggregate, DomainEvent};
-use eventlog::{EventLog, Metadata, NewEvent, Snapshot, StreamId};
+use eventlog::{EventLog, ExpectedVersion, Metadata, NewEvent, Snapshot, StreamAppend, StreamId};
+use uuid::Uuid;
 
 use crate::error::ApiError;
 
@@ -57,27 +58,79 @@ pub async fn load<A: Aggregate>(
     Ok(loaded)
 }
 
-/// Saves a snapshot when enough events have accumulated since the last one.
-pub async fn maybe_snapshot<S: serde::Serialize>(
+/// Saves `state` as the snapshot of `stream` at `version`.
+pub async fn save_snapshot<S: serde::Serialize>(
     log: &EventLog,
     stream: &StreamId,
-    loaded: &Loaded<S>,
+    version: u64,
+    state: &S,
 ) {
-    if loaded.version < loaded.snapshot_version + SNAPSHOT_EVERY {
-        return;
-    }
-    let Ok(state) = serde_json::to_value(&loaded.state) else {
+    let Ok(state) = serde_json::to_value(state) else {
         return;
     };
     let snapshot = Snapshot {
         stream_id: stream.clone(),
-        version: loaded.version,
+        version,
         schema_version: STATE_SCHEMA,
         state,
     };
     if let Err(error) = log.save_snapshot(&snapshot).await {
         // A missing snapshot only costs load time; never fail a command for it.
         tracing::warn!(%error, stream.id = %stream, "saving a snapshot failed");
+    }
+}
+
+/// Moves the consumer checkpoint `name` to `position`.
+pub async fn save_checkpoint(log: &EventLog, name: &str, position: i64) -> Result<(), ApiError> {
+    let mut tx = log.begin().await?;
+    tx.save_checkpoint(name, position).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How often a command is decided again after another request changed its stream.
+const ATTEMPTS: usize = 5;
+
+/// Loads `stream`, decides on it and appends the events with the version it loaded;
+/// when another request wrote the stream meanwhile, loads and decides again. Returns the
+/// position written (0 when the decision produced no events).
+pub async fn decide_and_append<A: Aggregate>(
+    log: &EventLog,
+    stream: &StreamId,
+    metadata: &Metadata,
+    mut decide: impl FnMut(&A::State) -> Result<Vec<A::Event>, ApiError>,
+) -> Result<i64, ApiError> {
+    for _ in 0..ATTEMPTS {
+        let loaded = load::<A>(log, stream).await?;
+        let events = decide(&loaded.state)?;
+        if events.is_empty() {
+            return Ok(0);
+        }
+        let append = StreamAppend::new(
+            stream.clone(),
+            ExpectedVersion::Exact(loaded.version),
+            to_log(&events, metadata)?,
+        );
+        match log.append(vec![append]).await {
+            Ok(outcome) => return Ok(outcome.last_position()),
+            Err(error) if error.is_conflict() => continue,
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ApiError::Conflict(
+        "this was changed by other requests at the same moment; retry".into(),
+    ))
+}
+
+/// Metadata of the events of a command by `actor` (a user id, or a system name such as
+/// `scheduler`); the command's id starts its correlation.
+pub fn metadata(actor: impl ToString) -> Metadata {
+    let command_id = Uuid::now_v7();
+    Metadata {
+        actor: Some(actor.to_string()),
+        command_id: Some(command_id),
+        correlation_id: Some(command_id),
+        ..Metadata::default()
     }
 }
 

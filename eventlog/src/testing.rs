@@ -6,7 +6,6 @@ use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 use uuid::Uuid;
 
-use crate::error::LogError;
 use crate::log::{EventLog, LogOptions};
 
 /// The variable that names the PostgreSQL server tests create their databases on.
@@ -73,13 +72,9 @@ impl TestDb {
         let log = EventLog::connect_with(&self.url, options)
             .await
             .expect("connect test database");
-        migrate(&log).await.expect("migrate test database");
+        log.migrate().await.expect("migrate test database");
         log
     }
-}
-
-async fn migrate(log: &EventLog) -> Result<(), LogError> {
-    log.migrate().await
 }
 
 impl Drop for TestDb {

@@ -2,7 +2,7 @@
 //! that parses as JSON but does not fit `T` is a 422 naming the field.
 
 use axum::body::Bytes;
-use axum::extract::{FromRequest, Request};
+use axum::extract::{FromRequest, OptionalFromRequest, Request};
 use axum::http::header;
 use serde::de::DeserializeOwned;
 
@@ -39,8 +39,26 @@ where
     }
 }
 
+/// `Option<ApiJson<T>>` for bodies that may be left out: an empty body is `None`,
+/// anything else must parse as `T`.
+impl<S, T> OptionalFromRequest<S> for ApiJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(None);
+        }
+        parse(&bytes).map(|value| Some(ApiJson(value)))
+    }
+}
+
 /// The problem for a body that could not be read: too large (413) or broken (400).
-pub(crate) fn body_error(rejection: axum::extract::rejection::BytesRejection) -> ApiError {
+fn body_error(rejection: axum::extract::rejection::BytesRejection) -> ApiError {
     if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::PayloadTooLarge("the request body is larger than allowed".into())
     } else {

@@ -8,4 +8,3 @@ mod json;
 pub use auth::{AuthUser, MaybeUser};
 pub use idempotency::IdempotencyKey;
 pub use json::ApiJson;
-pub(crate) use json::{body_error, parse as parse_json};

@@ -59,9 +59,8 @@ async fn cancel(
     Path(booking): Path<String>,
     key: IdempotencyKey,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("cancel_booking:{booking}");
-    idempotent::once(&state, &user, key, &route, &(), async {
+    idempotent::once(&state, actor.user_id, key, &route, &(), async {
         let booking_id = Uuid::parse_str(&booking)
             .map(BookingId::from)
             .map_err(|_| ApiError::NotFound(format!("no booking {booking}")))?;

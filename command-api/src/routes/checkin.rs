@@ -7,7 +7,6 @@ use axum::routing::post;
 use axum::Router;
 use domain::booking::{BookingCommand, CheckIn, UndoCheckIn};
 use domain::{Actor, BookingAggregate, TicketCode};
-use eventlog::{ExpectedVersion, StreamAppend};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 
@@ -66,8 +65,7 @@ async fn admit(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
-    idempotent::once(&state, &user, key, "check_in", &body, async {
+    idempotent::once(&state, actor.user_id, key, "check_in", &body, async {
         let now = state.clock.now();
         run(&state, actor, &body.code, |code| {
             CheckIn { actor, code, now }.into()
@@ -104,8 +102,7 @@ async fn undo(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
-    idempotent::once(&state, &user, key, "undo_check_in", &body, async {
+    idempotent::once(&state, actor.user_id, key, "undo_check_in", &body, async {
         let now = state.clock.now();
         run(&state, actor, &body.code, |code| {
             UndoCheckIn { actor, code, now }.into()
@@ -135,27 +132,16 @@ async fn run(
         }
     };
     let stream = store::stream_id(booking.stream_id());
-    for _ in 0..5 {
-        let loaded = store::load::<BookingAggregate>(&state.log, &stream).await?;
-        let events = domain::booking::decide(&loaded.state, command(code.clone()))?;
-        let append = StreamAppend::new(
-            stream.clone(),
-            ExpectedVersion::Exact(loaded.version),
-            store::to_log(&events, &metadata(&actor))?,
-        );
-        match state.log.append(vec![append]).await {
-            Ok(outcome) => {
-                return Ok(Accepted::new(
-                    false,
-                    ids!("booking_id" => booking.to_string()),
-                    outcome.last_position(),
-                ))
-            }
-            Err(error) if error.is_conflict() => continue,
-            Err(error) => return Err(error.into()),
-        }
-    }
-    Err(ApiError::Conflict(
-        "this booking is busy; scan again".into(),
+    let position = store::decide_and_append::<BookingAggregate>(
+        &state.log,
+        &stream,
+        &metadata(&actor),
+        |current| Ok(domain::booking::decide(current, command(code.clone()))?),
+    )
+    .await?;
+    Ok(Accepted::new(
+        false,
+        ids!("booking_id" => booking.to_string()),
+        position,
     ))
 }

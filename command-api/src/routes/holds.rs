@@ -1,10 +1,8 @@
 //! Holds: hold seats, release them, and confirm a hold into a booking (after payment
 //! where the price is not zero).
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use domain::booking::{BookingState, NewTicket};
@@ -116,35 +114,35 @@ async fn hold(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<HoldBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("hold:{listing}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let listing_id = listing_id(&listing)?;
         let seats = SeatCount::new(body.seats).map_err(|e| ApiError::field("seats", e))?;
         let ticket_type_id = TicketTypeId::from(body.ticket_type_id);
         let hold_for = minutes(state.config.hold_minutes)?;
         let hold_id = HoldId::from(Uuid::now_v7());
         let now = state.clock.now();
-        let committed = state
+        let position = state
             .writers
-            .submit(listing_id, metadata(&actor), move |current| {
-                let command = HoldSeats {
+            .decide(
+                listing_id,
+                metadata(&actor),
+                (HoldSeats {
                     actor,
                     hold_id,
                     ticket_type_id,
                     seats,
                     hold_for,
                     now,
-                };
-                let events = domain::listing::decide(current, command.into())?;
-                Ok(Planned::listing(events, ()))
-            })
+                })
+                .into(),
+            )
             .await?;
         let expires_at = now + hold_for.as_delta();
         Ok(Accepted::new(
             true,
             ids!("hold_id" => hold_id.to_string(), "expires_at" => expires_at.to_rfc3339()),
-            committed.position,
+            position,
         ))
     })
     .await
@@ -177,31 +175,27 @@ async fn release(
     Path((listing, hold)): Path<(String, String)>,
     key: IdempotencyKey,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("release:{listing}:{hold}");
-    idempotent::once(&state, &user, key, &route, &(), async {
+    idempotent::once(&state, actor.user_id, key, &route, &(), async {
         let listing_id = listing_id(&listing)?;
         let hold_id = hold_id(&hold)?;
         let offer_for = minutes(state.config.offer_minutes)?;
         let now = state.clock.now();
-        let committed = state
+        let position = state
             .writers
-            .submit(listing_id, metadata(&actor), move |current| {
-                let command = ReleaseHold {
+            .decide(
+                listing_id,
+                metadata(&actor),
+                (ReleaseHold {
                     actor,
                     hold_id,
                     offer_for,
                     now,
-                };
-                let events = domain::listing::decide(current, command.into())?;
-                Ok(Planned::listing(events, ()))
-            })
+                })
+                .into(),
+            )
             .await?;
-        Ok(Accepted::new(
-            false,
-            ids!("hold_id" => hold),
-            committed.position,
-        ))
+        Ok(Accepted::new(false, ids!("hold_id" => hold), position))
     })
     .await
 }
@@ -242,15 +236,11 @@ async fn confirm(
     AuthUser(actor): AuthUser,
     Path((listing, hold)): Path<(String, String)>,
     key: IdempotencyKey,
-    body: Result<Bytes, BytesRejection>,
+    body: Option<ApiJson<ConfirmBody>>,
 ) -> Response {
-    let body: ConfirmBody = match optional_body(body) {
-        Ok(body) => body,
-        Err(error) => return error.into_response(),
-    };
-    let user = actor.user_id.to_string();
+    let body = body.map(|b| b.0).unwrap_or_default();
     let route = format!("confirm:{listing}:{hold}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let listing_id = listing_id(&listing)?;
         let hold_id = hold_id(&hold)?;
         confirm_into_booking(&state, actor, listing_id, hold_id, body.payment_token()).await
@@ -267,33 +257,29 @@ pub(crate) async fn confirm_into_booking(
     hold_id: HoldId,
     payment_token: Option<String>,
 ) -> Result<Accepted, ApiError> {
-    // Price the hold from the writer's in-memory state; payment happens outside the
-    // writer so a slow provider never holds up other buyers.
-    let (seats, amount) = state
-        .writers
-        .submit(listing_id, metadata(&actor), move |current| {
-            Ok(Planned::listing(
-                Vec::new(),
-                price(current, actor, hold_id)?,
-            ))
-        })
-        .await?
-        .reply;
-    let payment_reference = match (&amount, payment_token) {
-        (Some(amount), Some(token)) if !amount.is_zero() => {
-            Some(payments::charge(amount, &token).await?)
+    // A payment happens before the decision, outside the writer, so a slow provider never
+    // holds up other buyers: only then is the hold priced first. Without a token the one
+    // decision below prices it and refuses if it costs money.
+    let payment_reference = match payment_token {
+        Some(token) => {
+            let (_, amount) = state
+                .writers
+                .submit(listing_id, metadata(&actor), move |current| {
+                    Ok(Planned::listing(
+                        Vec::new(),
+                        price(current, actor, hold_id)?,
+                    ))
+                })
+                .await?
+                .reply;
+            match amount {
+                Some(amount) if !amount.is_zero() => Some(payments::charge(&amount, &token).await?),
+                _ => None,
+            }
         }
-        (Some(amount), None) if !amount.is_zero() => {
-            return Err(ApiError::field(
-                "payment_token",
-                "this hold costs money: send a payment token (sandbox: tok_ok)",
-            ))
-        }
-        _ => None,
+        None => None,
     };
     let booking_id = BookingId::from(Uuid::now_v7());
-    let tickets = new_tickets(seats);
-    let codes: Vec<String> = tickets.iter().map(|t| t.code.as_str().to_owned()).collect();
     let now = state.clock.now();
     let reference = payment_reference.clone();
     let meta = metadata(&actor);
@@ -301,6 +287,15 @@ pub(crate) async fn confirm_into_booking(
     let result = state
         .writers
         .submit(listing_id, meta, move |current| {
+            let (seats, amount) = price(current, actor, hold_id)?;
+            if reference.is_none() && amount.is_some_and(|a| !a.is_zero()) {
+                return Err(ApiError::field(
+                    "payment_token",
+                    "this hold costs money: send a payment token (sandbox: tok_ok)",
+                ));
+            }
+            let tickets = new_tickets(seats);
+            let codes: Vec<String> = tickets.iter().map(|t| t.code.as_str().to_owned()).collect();
             let decision = confirm_hold(
                 current,
                 &BookingState::default(),
@@ -309,7 +304,7 @@ pub(crate) async fn confirm_into_booking(
                     hold_id,
                     booking_id,
                     payment_reference: reference.clone(),
-                    tickets: tickets.clone(),
+                    tickets,
                     now,
                 },
             )?;
@@ -322,12 +317,13 @@ pub(crate) async fn confirm_into_booking(
             Ok(Planned {
                 listing: decision.listing,
                 others: vec![booking],
-                reply: (),
+                reply: codes,
             })
         })
         .await;
     match result {
         Ok(committed) => {
+            let codes = committed.reply;
             state.recorder.booking(
                 listing_id.to_string(),
                 booking_id.to_string(),
@@ -345,18 +341,6 @@ pub(crate) async fn confirm_into_booking(
             }
             Err(error)
         }
-    }
-}
-
-/// An optional JSON body: empty means the defaults.
-pub(crate) fn optional_body<T: Default + serde::de::DeserializeOwned>(
-    bytes: Result<Bytes, BytesRejection>,
-) -> Result<T, ApiError> {
-    let bytes = bytes.map_err(crate::extract::body_error)?;
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        Ok(T::default())
-    } else {
-        crate::extract::parse_json(&bytes)
     }
 }
 

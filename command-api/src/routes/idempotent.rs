@@ -6,6 +6,7 @@ use std::future::Future;
 
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use domain::UserId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -21,7 +22,7 @@ const STALE_MILLIS: i64 = 60_000;
 /// Runs `work` at most once per (user, key): answers retries from the stored result.
 pub(crate) async fn once<B, F>(
     state: &AppState,
-    user: &str,
+    user: UserId,
     key: IdempotencyKey,
     route: &str,
     body: &B,
@@ -73,7 +74,7 @@ enum Claim {
 
 async fn claim<B: Serialize>(
     state: &AppState,
-    user: &str,
+    user: UserId,
     key: &str,
     route: &str,
     body: &B,

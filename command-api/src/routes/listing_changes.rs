@@ -11,7 +11,6 @@ use domain::listing::{
     AddTicketType, CancelListing, ChangeTicketTypeCapacity, UpdateListingDetails,
 };
 use domain::{BookingAggregate, BookingId, ListingId, ShortText, TicketTypeId};
-use eventlog::{ExpectedVersion, StreamAppend};
 use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -29,7 +28,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{bodies, problems, IdempotencyKeyHeader};
 use crate::state::AppState;
 use crate::store;
-use crate::writer::Planned;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -87,23 +85,6 @@ pub(crate) struct CancelBody {
     reason: String,
 }
 
-/// Decides one listing command through the listing's writer.
-async fn on_listing(
-    state: &AppState,
-    actor: domain::Actor,
-    listing: ListingId,
-    command: domain::listing::ListingCommand,
-) -> Result<i64, ApiError> {
-    let committed = state
-        .writers
-        .submit(listing, metadata(&actor), move |current| {
-            let events = domain::listing::decide(current, command.clone())?;
-            Ok(Planned::listing(events, ()))
-        })
-        .await?;
-    Ok(committed.position)
-}
-
 /// Replace a listing's details (title, venue, times, sales window, per-booking limit).
 #[utoipa::path(
     post,
@@ -129,9 +110,8 @@ async fn update_details(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<DetailsBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("update_details:{listing}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let id = listing_id(&listing)?;
         let mut f = Fields::new();
         let details = parse_details(
@@ -156,7 +136,10 @@ async fn update_details(
             details,
             now,
         };
-        let position = on_listing(&state, actor, id, command.into()).await?;
+        let position = state
+            .writers
+            .decide(id, metadata(&actor), command.into())
+            .await?;
         Ok(Accepted::new(
             false,
             ids!("listing_id" => listing),
@@ -191,9 +174,8 @@ async fn add_ticket_type(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<TicketTypeBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("add_ticket_type:{listing}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let id = listing_id(&listing)?;
         let mut f = Fields::new();
         let ticket_type = parse_ticket_type(&mut f, "body", &body);
@@ -206,7 +188,10 @@ async fn add_ticket_type(
             ticket_type,
             now,
         };
-        let position = on_listing(&state, actor, id, command.into()).await?;
+        let position = state
+            .writers
+            .decide(id, metadata(&actor), command.into())
+            .await?;
         Ok(Accepted::new(
             true,
             ids!("listing_id" => listing, "ticket_type_id" => type_id.to_string()),
@@ -245,9 +230,8 @@ async fn change_capacity(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<CapacityBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("change_capacity:{listing}:{ticket_type}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let id = listing_id(&listing)?;
         let ticket_type_id = Uuid::parse_str(&ticket_type)
             .map(TicketTypeId::from)
@@ -259,7 +243,10 @@ async fn change_capacity(
             offer_for: minutes(state.config.offer_minutes)?,
             now: state.clock.now(),
         };
-        let position = on_listing(&state, actor, id, command.into()).await?;
+        let position = state
+            .writers
+            .decide(id, metadata(&actor), command.into())
+            .await?;
         Ok(Accepted::new(
             false,
             ids!("listing_id" => listing),
@@ -294,9 +281,8 @@ async fn cancel(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<CancelBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("cancel_listing:{listing}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let id = listing_id(&listing)?;
         let reason = ShortText::parse(&body.reason).map_err(|e| ApiError::field("reason", e))?;
         let command = CancelListing {
@@ -304,7 +290,10 @@ async fn cancel(
             reason,
             now: state.clock.now(),
         };
-        let mut position = on_listing(&state, actor, id, command.into()).await?;
+        let mut position = state
+            .writers
+            .decide(id, metadata(&actor), command.into())
+            .await?;
         position = position.max(cancel_bookings_of(&state, id).await?);
         Ok(Accepted::new(
             false,
@@ -335,40 +324,27 @@ pub(crate) async fn cancel_bookings_of(
     )?;
     drop(conn);
     let now = state.clock.now();
-    let meta = eventlog::Metadata {
-        actor: Some("listing-cancellation".into()),
-        ..eventlog::Metadata::default()
-    };
+    let meta = store::metadata("listing-cancellation");
     let mut last = 0;
     for (booking,) in bookings {
         let Ok(id) = Uuid::parse_str(&booking).map(BookingId::from) else {
             continue;
         };
         let stream = store::stream_id(id.stream_id());
-        for _ in 0..5 {
-            let loaded = store::load::<BookingAggregate>(&state.log, &stream).await?;
-            let Ok(events) =
-                cancel_booking_for_cancelled_listing(&listing_state, &loaded.state, now)
-            else {
-                break; // already cancelled, or not cancellable: nothing to do
-            };
-            if events.is_empty() {
-                break;
-            }
-            let append = StreamAppend::new(
-                stream.clone(),
-                ExpectedVersion::Exact(loaded.version),
-                store::to_log(&events, &meta)?,
-            );
-            match state.log.append(vec![append]).await {
-                Ok(outcome) => {
-                    last = last.max(outcome.last_position());
-                    break;
-                }
-                Err(error) if error.is_conflict() => continue,
-                Err(error) => return Err(error.into()),
-            }
-        }
+        let position = store::decide_and_append::<BookingAggregate>(
+            &state.log,
+            &stream,
+            &meta,
+            // Already cancelled, or not cancellable: nothing to do.
+            |booking| {
+                Ok(
+                    cancel_booking_for_cancelled_listing(&listing_state, booking, now)
+                        .unwrap_or_default(),
+                )
+            },
+        )
+        .await?;
+        last = last.max(position);
     }
     Ok(last)
 }

@@ -22,7 +22,7 @@ use crate::error::{ApiError, Fields};
 use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{bodies, problems, IdempotencyKeyHeader};
 use crate::state::AppState;
-use crate::writer::Planned;
+use crate::store;
 
 pub(super) fn router() -> Router<AppState> {
     Router::new()
@@ -218,11 +218,7 @@ pub(crate) fn listing_id(raw: &str) -> Result<ListingId, ApiError> {
 
 /// Event metadata for a command by `actor`.
 pub(crate) fn metadata(actor: &Actor) -> eventlog::Metadata {
-    eventlog::Metadata {
-        actor: Some(actor.user_id.to_string()),
-        command_id: Some(Uuid::now_v7()),
-        ..eventlog::Metadata::default()
-    }
+    store::metadata(actor.user_id)
 }
 
 /// Creates a draft listing with at least one ticket type (organizers only).
@@ -251,32 +247,32 @@ async fn create(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<NewListing>,
 ) -> Response {
-    let user = actor.user_id.to_string();
-    idempotent::once(&state, &user, key, "create_listing", &body, async {
+    idempotent::once(&state, actor.user_id, key, "create_listing", &body, async {
         let (details, ticket_types) = body.parse()?;
         let listing_id = ListingId::from(Uuid::now_v7());
         let type_ids: Vec<String> = ticket_types.iter().map(|t| t.id.to_string()).collect();
         let now = state.clock.now();
         let total_capacity = body.total_capacity;
-        let committed = state
+        let position = state
             .writers
-            .submit(listing_id, metadata(&actor), move |listing| {
-                let command = CreateListing {
+            .decide(
+                listing_id,
+                metadata(&actor),
+                (CreateListing {
                     actor,
                     listing_id,
                     details: details.clone(),
                     ticket_types: ticket_types.clone(),
                     total_capacity,
                     now,
-                };
-                let events = domain::listing::decide(listing, command.into())?;
-                Ok(Planned::listing(events, ()))
-            })
+                })
+                .into(),
+            )
             .await?;
         Ok(Accepted::new(
             true,
             ids!("listing_id" => listing_id.to_string(), "ticket_type_ids" => type_ids),
-            committed.position,
+            position,
         ))
     })
     .await
@@ -308,24 +304,26 @@ async fn publish(
     Path(listing_id): Path<String>,
     key: IdempotencyKey,
 ) -> Response {
-    let user = actor.user_id.to_string();
-    idempotent::once(&state, &user, key, "publish_listing", &listing_id, async {
-        let id = self::listing_id(&listing_id)?;
-        let now = state.clock.now();
-        let committed = state
-            .writers
-            .submit(id, metadata(&actor), move |listing| {
-                let events =
-                    domain::listing::decide(listing, PublishListing { actor, now }.into())?;
-                Ok(Planned::listing(events, ()))
-            })
-            .await?;
-        Ok(Accepted::new(
-            false,
-            ids!("listing_id" => listing_id),
-            committed.position,
-        ))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        "publish_listing",
+        &listing_id,
+        async {
+            let id = self::listing_id(&listing_id)?;
+            let now = state.clock.now();
+            let position = state
+                .writers
+                .decide(id, metadata(&actor), (PublishListing { actor, now }).into())
+                .await?;
+            Ok(Accepted::new(
+                false,
+                ids!("listing_id" => listing_id),
+                position,
+            ))
+        },
+    )
     .await
 }
 
@@ -355,22 +353,25 @@ async fn close(
     Path(listing_id): Path<String>,
     key: IdempotencyKey,
 ) -> Response {
-    let user = actor.user_id.to_string();
-    idempotent::once(&state, &user, key, "close_listing", &listing_id, async {
-        let id = self::listing_id(&listing_id)?;
-        let now = state.clock.now();
-        let committed = state
-            .writers
-            .submit(id, metadata(&actor), move |listing| {
-                let events = domain::listing::decide(listing, CloseSales { actor, now }.into())?;
-                Ok(Planned::listing(events, ()))
-            })
-            .await?;
-        Ok(Accepted::new(
-            false,
-            ids!("listing_id" => listing_id),
-            committed.position,
-        ))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        "close_listing",
+        &listing_id,
+        async {
+            let id = self::listing_id(&listing_id)?;
+            let now = state.clock.now();
+            let position = state
+                .writers
+                .decide(id, metadata(&actor), (CloseSales { actor, now }).into())
+                .await?;
+            Ok(Accepted::new(
+                false,
+                ids!("listing_id" => listing_id),
+                position,
+            ))
+        },
+    )
     .await
 }

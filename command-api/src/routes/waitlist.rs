@@ -1,9 +1,7 @@
 //! Waitlist: join when sold out, leave, and accept (becoming a booking) or decline an offer.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::post;
 use axum::Router;
 use domain::listing::{DeclineOffer, JoinWaitlist, LeaveWaitlist};
@@ -12,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
 
-use super::holds::{confirm_into_booking, minutes, optional_body, ConfirmBody};
+use super::holds::{confirm_into_booking, minutes, ConfirmBody};
 use super::idempotent;
 use super::listings::{listing_id, metadata};
 use super::reply::{ids, Accepted};
@@ -91,9 +89,8 @@ async fn join(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<JoinBody>,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("join_waitlist:{listing}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let listing_id = listing_id(&listing)?;
         let party_size =
             SeatCount::new(body.party_size).map_err(|e| ApiError::field("party_size", e))?;
@@ -151,29 +148,25 @@ async fn leave(
     Path((listing, entry)): Path<(String, String)>,
     key: IdempotencyKey,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("leave_waitlist:{listing}:{entry}");
-    idempotent::once(&state, &user, key, &route, &(), async {
+    idempotent::once(&state, actor.user_id, key, &route, &(), async {
         let listing_id = listing_id(&listing)?;
         let entry_id = entry_id(&entry)?;
         let now = state.clock.now();
-        let committed = state
+        let position = state
             .writers
-            .submit(listing_id, metadata(&actor), move |current| {
-                let command = LeaveWaitlist {
+            .decide(
+                listing_id,
+                metadata(&actor),
+                (LeaveWaitlist {
                     actor,
                     entry_id,
                     now,
-                };
-                let events = domain::listing::decide(current, command.into())?;
-                Ok(Planned::listing(events, ()))
-            })
+                })
+                .into(),
+            )
             .await?;
-        Ok(Accepted::new(
-            false,
-            ids!("entry_id" => entry),
-            committed.position,
-        ))
+        Ok(Accepted::new(false, ids!("entry_id" => entry), position))
     })
     .await
 }
@@ -214,15 +207,11 @@ async fn accept(
     AuthUser(actor): AuthUser,
     Path((listing, entry)): Path<(String, String)>,
     key: IdempotencyKey,
-    body: Result<Bytes, BytesRejection>,
+    body: Option<ApiJson<ConfirmBody>>,
 ) -> Response {
-    let body: ConfirmBody = match optional_body(body) {
-        Ok(body) => body,
-        Err(error) => return error.into_response(),
-    };
-    let user = actor.user_id.to_string();
+    let body = body.map(|b| b.0).unwrap_or_default();
     let route = format!("accept_offer:{listing}:{entry}");
-    idempotent::once(&state, &user, key, &route, &body, async {
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
         let listing_id = listing_id(&listing)?;
         let hold_id = HoldId::for_offer(entry_id(&entry)?);
         confirm_into_booking(&state, actor, listing_id, hold_id, body.payment_token()).await
@@ -257,31 +246,27 @@ async fn decline(
     Path((listing, entry)): Path<(String, String)>,
     key: IdempotencyKey,
 ) -> Response {
-    let user = actor.user_id.to_string();
     let route = format!("decline_offer:{listing}:{entry}");
-    idempotent::once(&state, &user, key, &route, &(), async {
+    idempotent::once(&state, actor.user_id, key, &route, &(), async {
         let listing_id = listing_id(&listing)?;
         let hold_id = HoldId::for_offer(entry_id(&entry)?);
         let offer_for = minutes(state.config.offer_minutes)?;
         let now = state.clock.now();
-        let committed = state
+        let position = state
             .writers
-            .submit(listing_id, metadata(&actor), move |current| {
-                let command = DeclineOffer {
+            .decide(
+                listing_id,
+                metadata(&actor),
+                (DeclineOffer {
                     actor,
                     hold_id,
                     offer_for,
                     now,
-                };
-                let events = domain::listing::decide(current, command.into())?;
-                Ok(Planned::listing(events, ()))
-            })
+                })
+                .into(),
+            )
             .await?;
-        Ok(Accepted::new(
-            false,
-            ids!("entry_id" => entry),
-            committed.position,
-        ))
+        Ok(Accepted::new(false, ids!("entry_id" => entry), position))
     })
     .await
 }

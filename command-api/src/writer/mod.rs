@@ -16,16 +16,15 @@ mod task;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use domain::listing::ListingState;
+use domain::listing::{ListingCommand, ListingState};
 use domain::ListingId;
-use eventlog::{EventLog, Metadata, StreamAppend};
+use eventlog::{EventLog, Metadata};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::error::ApiError;
 use crate::recorder::Recorder;
 use job::{BoxedJob, Typed};
 pub use job::{Committed, Planned};
-pub(crate) use task::record_deadline;
 
 /// The registry of listing writers in this process.
 #[derive(Debug, Clone)]
@@ -79,6 +78,22 @@ impl Writers {
             .map_err(|_| ApiError::Internal(anyhow::anyhow!("listing writer stopped")))?
     }
 
+    /// Decides one listing command and appends its events; returns the position written.
+    pub async fn decide(
+        &self,
+        listing: ListingId,
+        metadata: Metadata,
+        command: ListingCommand,
+    ) -> Result<i64, ApiError> {
+        let committed = self
+            .submit(listing, metadata, move |current| {
+                let events = domain::listing::decide(current, command.clone())?;
+                Ok(Planned::listing(events, ()))
+            })
+            .await?;
+        Ok(committed.position)
+    }
+
     async fn send(&self, listing: ListingId, mut job: BoxedJob) {
         // A writer that retired between our lookup and our send hands the job back;
         // the second try starts a fresh writer.
@@ -128,6 +143,3 @@ impl Writers {
         &self.inner.recorder
     }
 }
-
-/// Extra streams a decision appends beside the listing (e.g. a new booking).
-pub type Others = Vec<StreamAppend>;

@@ -11,7 +11,7 @@ use tokio::sync::mpsc;
 
 use super::job::BoxedJob;
 use super::Writers;
-use crate::db::{exec, PoolConn};
+
 use crate::error::ApiError;
 use crate::recorder::Recorder;
 use crate::store::{self, Loaded};
@@ -95,7 +95,7 @@ async fn process(
     }
     let current = loaded.as_mut().expect("loaded above");
     let before = current.version;
-    let mut accepted: Vec<(BoxedJob, usize, usize)> = Vec::new();
+    let mut accepted: Vec<BoxedJob> = Vec::new();
     let mut listing_events = Vec::new();
     let mut others: Vec<StreamAppend> = Vec::new();
     let mut touched: HashSet<StreamId> = HashSet::new();
@@ -114,12 +114,9 @@ async fn process(
                 match store::to_log(&events, job.metadata()) {
                     Ok(log_events) => {
                         evolve(&mut current.state, &events);
-                        let from = listing_events.len();
                         listing_events.extend(log_events);
-                        let extra_from = others.len();
                         others.extend(extra);
-                        accepted.push((job, from, extra_from));
-                        let _ = (from, extra_from);
+                        accepted.push(job);
                     }
                     Err(error) => job.fail(error),
                 }
@@ -133,7 +130,6 @@ async fn process(
         *loaded = None;
         let retry = accepted
             .into_iter()
-            .map(|(job, _, _)| job)
             .chain(rejected.into_iter().map(|(job, _)| job))
             .chain(deferred);
         for job in retry.collect::<Vec<_>>() {
@@ -168,7 +164,7 @@ async fn process(
             Ok(outcome) => {
                 current.version = before + added;
                 let position = outcome.last_position();
-                for (job, _, _) in accepted {
+                for job in accepted {
                     metrics::counter!("boxoffice_commands_total", "outcome" => "committed")
                         .increment(1);
                     job.succeed(position);
@@ -180,7 +176,7 @@ async fn process(
                 // the log again and take the commands one at a time.
                 tracing::info!(%error, stream.id = %stream, "batch append failed; replaying");
                 *loaded = None;
-                for (job, _, _) in accepted {
+                for job in accepted {
                     deferred.insert(0, job);
                 }
             }
@@ -297,44 +293,13 @@ async fn after_commit(
     stream: &StreamId,
     current: &mut Loaded<ListingState>,
 ) {
-    let due = current
-        .state
-        .next_deadline()
-        .map(|d| d.due_at.timestamp_millis());
-    recorder.deadline(stream.as_str(), due);
+    recorder.deadline(stream, &current.state);
     if current.version >= current.snapshot_version + store::SNAPSHOT_EVERY {
         // Serializing and writing a big state takes milliseconds: do it beside the writer,
         // from a copy, so the queue keeps moving.
-        let (log, stream, copy) = (log.clone(), stream.clone(), current.clone());
-        tokio::spawn(async move { store::maybe_snapshot(&log, &stream, &copy).await });
+        let (log, stream, version) = (log.clone(), stream.clone(), current.version);
+        let state = current.state.clone();
+        tokio::spawn(async move { store::save_snapshot(&log, &stream, version, &state).await });
         current.snapshot_version = current.version;
     }
-}
-
-/// Stores when the listing next needs the scheduler (or forgets it when nothing is pending).
-pub(crate) async fn record_deadline(
-    log: &EventLog,
-    stream: &StreamId,
-    state: &ListingState,
-) -> Result<(), sqlx::Error> {
-    let mut conn = PoolConn::acquire(log).await?;
-    match state.next_deadline() {
-        Some(deadline) => {
-            exec!(
-                conn.target(),
-                "INSERT INTO listing_deadlines (stream_id, due_at) VALUES ($1, $2) \
-                 ON CONFLICT (stream_id) DO UPDATE SET due_at = excluded.due_at",
-                stream.as_str(),
-                deadline.due_at.timestamp_millis()
-            )?;
-        }
-        None => {
-            exec!(
-                conn.target(),
-                "DELETE FROM listing_deadlines WHERE stream_id = $1",
-                stream.as_str()
-            )?;
-        }
-    }
-    Ok(())
 }

@@ -9,13 +9,14 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::shared::{self, metadata, AccountChanged};
+use super::shared::{self, AccountChanged};
 use crate::error::{ApiError, Fields};
 use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::reply::{ids, Accepted};
 use crate::state::AppState;
+use crate::store;
 
 /// The body of `POST /accounts/{user_id}/role`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -134,28 +135,21 @@ pub(super) async fn change_role(
     ApiJson(body): ApiJson<RoleChange>,
 ) -> Response {
     let route = format!("change_role:{raw}");
-    idempotent::once(
-        &state,
-        &actor.user_id.to_string(),
-        key,
-        &route,
-        &body,
-        async {
-            let user_id = shared::user_id(&raw)?;
-            if !actor.is_admin() {
-                // Before the organizer look-up, so a non-admin learns nothing about accounts.
-                return Err(domain::account::AccountError::AdminOnly.into());
-            }
-            let role = body.role.parse(&state).await?;
-            let now = state.clock.now();
-            let meta = metadata(actor.user_id);
-            let position = shared::run(&state, user_id, &meta, false, || {
-                ChangeRole { actor, role, now }.into()
-            })
-            .await?;
-            Ok(done(user_id, position))
-        },
-    )
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
+        let user_id = shared::user_id(&raw)?;
+        if !actor.is_admin() {
+            // Before the organizer look-up, so a non-admin learns nothing about accounts.
+            return Err(domain::account::AccountError::AdminOnly.into());
+        }
+        let role = body.role.parse(&state).await?;
+        let now = state.clock.now();
+        let meta = store::metadata(actor.user_id);
+        let position = shared::run(&state, user_id, &meta, false, || {
+            ChangeRole { actor, role, now }.into()
+        })
+        .await?;
+        Ok(done(user_id, position))
+    })
     .await
 }
 
@@ -190,32 +184,25 @@ pub(super) async fn suspend(
     ApiJson(body): ApiJson<Suspension>,
 ) -> Response {
     let route = format!("suspend:{raw}");
-    idempotent::once(
-        &state,
-        &actor.user_id.to_string(),
-        key,
-        &route,
-        &body,
-        async {
-            let user_id = shared::user_id(&raw)?;
-            let mut f = Fields::new();
-            let reason = f.check("reason", ShortText::parse(&body.reason));
-            f.finish()?;
-            let reason = reason.expect("checked");
-            let now = state.clock.now();
-            let meta = metadata(actor.user_id);
-            let position = shared::run(&state, user_id, &meta, true, || {
-                SuspendAccount {
-                    actor,
-                    reason: reason.clone(),
-                    now,
-                }
-                .into()
-            })
-            .await?;
-            Ok(done(user_id, position))
-        },
-    )
+    idempotent::once(&state, actor.user_id, key, &route, &body, async {
+        let user_id = shared::user_id(&raw)?;
+        let mut f = Fields::new();
+        let reason = f.check("reason", ShortText::parse(&body.reason));
+        f.finish()?;
+        let reason = reason.expect("checked");
+        let now = state.clock.now();
+        let meta = store::metadata(actor.user_id);
+        let position = shared::run(&state, user_id, &meta, true, || {
+            SuspendAccount {
+                actor,
+                reason: reason.clone(),
+                now,
+            }
+            .into()
+        })
+        .await?;
+        Ok(done(user_id, position))
+    })
     .await
 }
 
@@ -243,23 +230,16 @@ pub(super) async fn reinstate(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("reinstate:{raw}");
-    idempotent::once(
-        &state,
-        &actor.user_id.to_string(),
-        key,
-        &route,
-        &(),
-        async {
-            let user_id = shared::user_id(&raw)?;
-            let now = state.clock.now();
-            let meta = metadata(actor.user_id);
-            let position = shared::run(&state, user_id, &meta, false, || {
-                ReinstateAccount { actor, now }.into()
-            })
-            .await?;
-            Ok(done(user_id, position))
-        },
-    )
+    idempotent::once(&state, actor.user_id, key, &route, &(), async {
+        let user_id = shared::user_id(&raw)?;
+        let now = state.clock.now();
+        let meta = store::metadata(actor.user_id);
+        let position = shared::run(&state, user_id, &meta, false, || {
+            ReinstateAccount { actor, now }.into()
+        })
+        .await?;
+        Ok(done(user_id, position))
+    })
     .await
 }
 

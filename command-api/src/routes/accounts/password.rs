@@ -8,7 +8,7 @@ use domain::PasswordHash;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::shared::{self, check_password, metadata, AccountChanged};
+use super::shared::{self, check_password, AccountChanged};
 use crate::auth::password;
 use crate::auth::rate_limit::AccountKey;
 use crate::error::{ApiError, Fields};
@@ -16,6 +16,7 @@ use crate::extract::{ApiJson, AuthUser};
 use crate::openapi::problems;
 use crate::routes::reply::{ids, Accepted};
 use crate::state::AppState;
+use crate::store;
 
 /// The body of `POST /accounts/me/password`.
 #[derive(Deserialize, ToSchema)]
@@ -80,7 +81,7 @@ pub(super) async fn change(
     let position = shared::run(
         &state,
         actor.user_id,
-        &metadata(actor.user_id),
+        &store::metadata(actor.user_id),
         true,
         || {
             ChangePassword {

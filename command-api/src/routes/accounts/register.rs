@@ -9,7 +9,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::shared::{self, check_password, metadata, AccountChanged};
+use super::shared::{self, check_password, AccountChanged};
 use crate::auth::{password, verification};
 use crate::db::{exec, Target};
 use crate::error::{ApiError, Fields};
@@ -102,7 +102,7 @@ pub(super) async fn register(
     let append = StreamAppend::new(
         store::stream_id(user_id.stream_id()),
         ExpectedVersion::NoStream,
-        store::to_log(&events, &metadata(user_id))?,
+        store::to_log(&events, &store::metadata(user_id))?,
     );
 
     // The e-mail row and the first event commit together: a concurrent registration
@@ -169,7 +169,7 @@ pub(super) async fn verify(
         ));
     }
     let now = state.clock.now();
-    let position = shared::run(&state, user_id, &metadata(user_id), false, || {
+    let position = shared::run(&state, user_id, &store::metadata(user_id), false, || {
         VerifyEmail { now }.into()
     })
     .await?;

@@ -38,17 +38,6 @@ pub(super) fn user_id(raw: &str) -> Result<UserId, ApiError> {
         .map_err(|_| ApiError::NotFound(format!("no account {raw}")))
 }
 
-/// Metadata of events caused by `actor`'s command; the command starts its correlation.
-pub(super) fn metadata(actor: UserId) -> Metadata {
-    let command_id = Uuid::now_v7();
-    Metadata {
-        actor: Some(actor.to_string()),
-        command_id: Some(command_id),
-        correlation_id: Some(command_id),
-        ..Metadata::default()
-    }
-}
-
 /// Records a field error unless `password` meets the policy.
 pub(super) fn check_password(fields: &mut Fields, field: &str, password: &str) {
     let chars = password.chars().count();
