@@ -23,6 +23,7 @@ mod error;
 mod log;
 mod plan;
 mod prepare;
+pub mod sql;
 mod subscription;
 pub mod testing;
 mod tx;

@@ -6,8 +6,8 @@ use eventlog::EventLog;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::db::{Arg, Db};
 use crate::NotifierError;
+use eventlog::sql::{Arg, Db};
 
 /// A message that failed for good (recipient by user id; addresses are never shown).
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -6,8 +6,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use eventlog::{LogTx, StoredEvent};
 use tracing::debug;
 
-use crate::db::{Arg, Db};
 use crate::plan::{directory_change, notification_for, Audience, DirectoryChange};
+use eventlog::sql::{Arg, Db};
 
 /// Applies `event` inside `tx`. Idempotent: taking in the same event twice changes nothing.
 pub(crate) async fn ingest(

@@ -6,7 +6,6 @@
 //! over SMTP with retries, and parks permanent failures as dead letters.
 
 mod config;
-mod db;
 mod dead_letters;
 mod ingest;
 mod mailer;

@@ -15,11 +15,11 @@ use sha2::Sha256;
 use tracing::{info, warn};
 
 use crate::config::NotifierConfig;
-use crate::db::{Arg, Db};
 use crate::mailer::{Envelope, Mailer, SendError};
 use crate::plan::{Facts, Template};
 use crate::templates::{render, Letter};
 use crate::NotifierError;
+use eventlog::sql::{Arg, Db};
 
 /// Reads the current time; tests pass a controllable one.
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

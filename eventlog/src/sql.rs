@@ -1,0 +1,248 @@
+//! One SQL text for both backends, for the tables that live beside the log (read models,
+//! the notifier's tables). Statements use `$n` placeholders and types both SQLite and
+//! PostgreSQL accept (text ids, integer times and amounts), and run either inside a
+//! [`LogTx`] (so rows and a checkpoint commit together) or on a pooled connection.
+
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{PgConnection, Row as _, SqliteConnection};
+
+use crate::log::EventLog;
+use crate::tx::LogTx;
+
+/// A value to bind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    /// Text.
+    Text(String),
+    /// Text or NULL.
+    OptText(Option<String>),
+    /// A 64-bit integer.
+    Int(i64),
+    /// A 64-bit integer or NULL.
+    OptInt(Option<i64>),
+    /// A timestamp (TEXT on SQLite, TIMESTAMPTZ on PostgreSQL).
+    Time(DateTime<Utc>),
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Self {
+        Arg::Text(v.to_owned())
+    }
+}
+impl From<String> for Arg {
+    fn from(v: String) -> Self {
+        Arg::Text(v)
+    }
+}
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        Arg::OptText(v)
+    }
+}
+impl From<i64> for Arg {
+    fn from(v: i64) -> Self {
+        Arg::Int(v)
+    }
+}
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        Arg::OptInt(v)
+    }
+}
+
+/// The connection of a [`LogTx`] or a pooled connection, whichever backend it is on.
+pub enum Db<'a> {
+    /// SQLite.
+    Sqlite(&'a mut SqliteConnection),
+    /// PostgreSQL.
+    Postgres(&'a mut PgConnection),
+}
+
+macro_rules! bound {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::Text(v) => query.bind(v),
+                Arg::OptText(v) => query.bind(v),
+                Arg::Int(v) => query.bind(v),
+                Arg::OptInt(v) => query.bind(v),
+                Arg::Time(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+/// Tuples both backends can decode.
+pub trait Row:
+    for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+impl<T> Row for T where
+    T: for<'r> sqlx::FromRow<'r, SqliteRow> + for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin
+{
+}
+
+/// A row of either backend, read by column index.
+pub enum AnyRow {
+    /// SQLite.
+    Sqlite(SqliteRow),
+    /// PostgreSQL.
+    Postgres(PgRow),
+}
+
+impl AnyRow {
+    /// Column `i` as text.
+    pub fn text(&self, i: usize) -> Result<String, sqlx::Error> {
+        match self {
+            AnyRow::Sqlite(r) => r.try_get(i),
+            AnyRow::Postgres(r) => r.try_get(i),
+        }
+    }
+    /// Column `i` as text or NULL.
+    pub fn opt_text(&self, i: usize) -> Result<Option<String>, sqlx::Error> {
+        match self {
+            AnyRow::Sqlite(r) => r.try_get(i),
+            AnyRow::Postgres(r) => r.try_get(i),
+        }
+    }
+    /// Column `i` as an integer.
+    pub fn int(&self, i: usize) -> Result<i64, sqlx::Error> {
+        match self {
+            AnyRow::Sqlite(r) => r.try_get(i),
+            AnyRow::Postgres(r) => r.try_get(i),
+        }
+    }
+    /// Column `i` as an integer or NULL.
+    pub fn opt_int(&self, i: usize) -> Result<Option<i64>, sqlx::Error> {
+        match self {
+            AnyRow::Sqlite(r) => r.try_get(i),
+            AnyRow::Postgres(r) => r.try_get(i),
+        }
+    }
+}
+
+impl<'a> Db<'a> {
+    /// The connection inside `tx`.
+    pub fn of(tx: &'a mut LogTx) -> Self {
+        if tx.sqlite().is_some() {
+            Db::Sqlite(tx.sqlite().expect("checked above"))
+        } else {
+            Db::Postgres(tx.postgres().expect("a LogTx is on SQLite or PostgreSQL"))
+        }
+    }
+
+    /// Whether this is PostgreSQL (for the few statements that differ).
+    pub fn is_postgres(&self) -> bool {
+        matches!(self, Db::Postgres(_))
+    }
+
+    /// A shorter-lived handle on the same connection.
+    pub fn reborrow(&mut self) -> Db<'_> {
+        match self {
+            Db::Sqlite(c) => Db::Sqlite(c),
+            Db::Postgres(c) => Db::Postgres(c),
+        }
+    }
+
+    /// Runs a statement; returns the rows it touched.
+    pub async fn exec(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(c) => bound!(sqlx::query(sql), args)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+            Db::Postgres(c) => bound!(sqlx::query(sql), args)
+                .execute(&mut **c)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Runs statements without arguments (DDL), one after another.
+    pub async fn exec_script(&mut self, sql: &str) -> Result<(), sqlx::Error> {
+        use sqlx::Executor as _;
+        match self {
+            Db::Sqlite(c) => (&mut **c).execute(sql).await.map(|_| ()),
+            Db::Postgres(c) => (&mut **c).execute(sql).await.map(|_| ()),
+        }
+    }
+
+    /// Runs a query and decodes every row as the tuple `T`.
+    pub async fn fetch<T: Row>(
+        &mut self,
+        sql: &str,
+        args: Vec<Arg>,
+    ) -> Result<Vec<T>, sqlx::Error> {
+        match self {
+            Db::Sqlite(c) => {
+                bound!(sqlx::query_as::<_, T>(sql), args)
+                    .fetch_all(&mut **c)
+                    .await
+            }
+            Db::Postgres(c) => {
+                bound!(sqlx::query_as::<_, T>(sql), args)
+                    .fetch_all(&mut **c)
+                    .await
+            }
+        }
+    }
+
+    /// Runs a query and returns rows to read by column index (for wide rows).
+    pub async fn rows(&mut self, sql: &str, args: Vec<Arg>) -> Result<Vec<AnyRow>, sqlx::Error> {
+        Ok(match self {
+            Db::Sqlite(c) => bound!(sqlx::query(sql), args)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(AnyRow::Sqlite)
+                .collect(),
+            Db::Postgres(c) => bound!(sqlx::query(sql), args)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(AnyRow::Postgres)
+                .collect(),
+        })
+    }
+}
+
+/// A connection taken from the log's pool, for reads outside a [`LogTx`].
+pub enum Conn {
+    /// SQLite.
+    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
+    /// PostgreSQL.
+    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
+}
+
+impl Conn {
+    /// Takes a connection from `log`'s pool.
+    pub async fn acquire(log: &EventLog) -> Result<Self, sqlx::Error> {
+        if let Some(pool) = log.sqlite_pool() {
+            Ok(Self::Sqlite(pool.acquire().await?))
+        } else if let Some(pool) = log.postgres_pool() {
+            Ok(Self::Postgres(pool.acquire().await?))
+        } else {
+            Err(sqlx::Error::PoolClosed)
+        }
+    }
+
+    /// The connection as a statement target.
+    pub fn db(&mut self) -> Db<'_> {
+        match self {
+            Self::Sqlite(c) => Db::Sqlite(c),
+            Self::Postgres(c) => Db::Postgres(c),
+        }
+    }
+}
+
+/// `$first, $first+1, …` for `count` values: the placeholders of an `IN (…)` list.
+pub fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
