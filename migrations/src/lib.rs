@@ -36,6 +36,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(1, "0001_event_log"),
     step!(2, "0002_command_side"),
     step!(3, "0003_notifier"),
+    step!(4, "0004_read_models"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

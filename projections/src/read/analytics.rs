@@ -1,0 +1,437 @@
+//! `analytics`: counters per listing (sales, holds, waitlist, check-in), per listing and
+//! UTC day, and for the whole platform. Every counter moves with the event that changes
+//! it, cancellations and refunds included, so totals reconcile with a fresh fold of the
+//! log (`boxoffice verify`).
+
+use std::collections::BTreeSet;
+
+use domain::account::AccountEvent;
+use domain::booking::BookingEvent;
+use domain::listing::ListingEvent;
+use domain::Role;
+use eventlog::sql::Db;
+
+use crate::decode::Fact;
+use crate::record::{load_where, record, Record, Rows, Tables};
+
+record! {
+    /// Counters of one listing (`rm_listing_stats`).
+    StatRow in "rm_listing_stats", key(listing_id): String, {
+        listing_id: String,
+        organizer_id: String,
+        title: String,
+        status: String,
+        currency: Option<String>,
+        type_capacity: i64,
+        total_capacity: Option<i64>,
+        seats_held: i64,
+        seats_sold: i64,
+        holds_made: i64,
+        holds_confirmed: i64,
+        holds_expired: i64,
+        holds_released: i64,
+        bookings: i64,
+        cancellations: i64,
+        revenue: i64,
+        refunds: i64,
+        waitlist_joined: i64,
+        waitlist_length: i64,
+        offers_made: i64,
+        offers_accepted: i64,
+        offers_declined: i64,
+        offers_expired: i64,
+        tickets_valid: i64,
+        checked_in: i64,
+    }
+}
+
+record! {
+    /// Sales of one listing on one UTC day (`rm_daily_sales`).
+    DailyRow in "rm_daily_sales", key(listing_id, day): (String, String), {
+        listing_id: String,
+        day: String,
+        organizer_id: String,
+        currency: Option<String>,
+        bookings: i64,
+        seats: i64,
+        revenue: i64,
+        cancellations: i64,
+        refunds: i64,
+    }
+}
+
+record! {
+    /// What analytics remembers of a booking (`rm_stat_bookings`).
+    StatBookingRow in "rm_stat_bookings", key(booking_id): String, {
+        booking_id: String,
+        listing_id: String,
+        organizer_id: String,
+        seats: i64,
+        total: i64,
+        cancelled: i64,
+        checked_in: i64,
+    }
+}
+
+record! {
+    /// A platform-wide counter (`rm_platform`).
+    PlatformRow in "rm_platform", key(metric): String, {
+        metric: String,
+        value: i64,
+    }
+}
+
+/// The analytics projection's tables.
+pub(crate) const TABLES: &[&str] = &[
+    StatRow::TABLE,
+    DailyRow::TABLE,
+    StatBookingRow::TABLE,
+    PlatformRow::TABLE,
+];
+
+/// The `rm_platform` metric counting accounts with `role`.
+pub fn role_metric(role: &Role) -> &'static str {
+    match role {
+        Role::Customer => "role:customer",
+        Role::Organizer => "role:organizer",
+        Role::Staff { .. } => "role:staff",
+        Role::Admin => "role:admin",
+    }
+}
+
+struct Batch {
+    stats: Rows<StatRow>,
+    daily: Rows<DailyRow>,
+    bookings: Rows<StatBookingRow>,
+    platform: Rows<PlatformRow>,
+}
+
+impl Batch {
+    fn stat(&mut self, listing: &str, change: impl FnOnce(&mut StatRow)) {
+        if let Some(row) = self.stats.get_mut(&listing.to_owned()) {
+            change(row);
+        }
+    }
+
+    fn day(
+        &mut self,
+        listing: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        change: impl FnOnce(&mut DailyRow),
+    ) {
+        let Some(stat) = self.stats.get(&listing.to_owned()) else {
+            return;
+        };
+        let key = (listing.to_owned(), at.format("%Y-%m-%d").to_string());
+        if self.daily.get(&key).is_none() {
+            self.daily.put(DailyRow {
+                listing_id: listing.to_owned(),
+                day: key.1.clone(),
+                organizer_id: stat.organizer_id.clone(),
+                currency: stat.currency.clone(),
+                bookings: 0,
+                seats: 0,
+                revenue: 0,
+                cancellations: 0,
+                refunds: 0,
+            });
+        }
+        if let Some(row) = self.daily.get_mut(&key) {
+            change(row);
+        }
+    }
+
+    fn platform(&mut self, metric: &str, by: i64) {
+        let key = metric.to_owned();
+        match self.platform.get_mut(&key) {
+            Some(row) => row.value += by,
+            None => self.platform.put(PlatformRow {
+                metric: key,
+                value: by,
+            }),
+        }
+    }
+}
+
+/// Applies a batch.
+pub(crate) async fn apply(
+    db: &mut Db<'_>,
+    tables: &Tables,
+    facts: &[(i64, Fact)],
+) -> Result<(), sqlx::Error> {
+    let mut listings = BTreeSet::new();
+    let mut booking_ids = BTreeSet::new();
+    for (_, fact) in facts {
+        match fact {
+            Fact::Listing(id, _) => {
+                listings.insert(id.to_string());
+            }
+            Fact::Booking(_, BookingEvent::BookingConfirmed { listing_id, .. }) => {
+                listings.insert(listing_id.to_string());
+            }
+            Fact::Booking(id, _) => {
+                booking_ids.insert(id.to_string());
+            }
+            _ => {}
+        }
+    }
+    let mut batch = Batch {
+        stats: Rows::default(),
+        daily: Rows::default(),
+        bookings: Rows::default(),
+        platform: Rows::default(),
+    };
+    let known: Vec<StatBookingRow> = load_where(
+        db,
+        tables,
+        "booking_id",
+        &booking_ids.into_iter().collect::<Vec<_>>(),
+    )
+    .await?;
+    listings.extend(known.iter().map(|b| b.listing_id.clone()));
+    batch.bookings.extend(known);
+    let listings: Vec<String> = listings.into_iter().collect();
+    batch
+        .stats
+        .extend(load_where(db, tables, "listing_id", &listings).await?);
+    batch
+        .daily
+        .extend(load_where(db, tables, "listing_id", &listings).await?);
+    if facts.iter().any(|(_, f)| {
+        matches!(
+            f,
+            Fact::Account(..) | Fact::Listing(_, ListingEvent::ListingDrafted { .. })
+        )
+    }) {
+        let all = db
+            .fetch::<(String, i64)>(
+                &format!(
+                    "SELECT metric, value FROM {}",
+                    tables.name(PlatformRow::TABLE)
+                ),
+                Vec::new(),
+            )
+            .await?;
+        batch.platform.extend(
+            all.into_iter()
+                .map(|(metric, value)| PlatformRow { metric, value })
+                .collect(),
+        );
+    }
+
+    for (_, fact) in facts {
+        match fact {
+            Fact::Listing(id, event) => listing_event(&mut batch, &id.to_string(), event),
+            Fact::Booking(id, event) => booking_event(&mut batch, &id.to_string(), event),
+            Fact::Account(_, event) => account_event(&mut batch, event),
+            Fact::Other => {}
+        }
+    }
+    batch.stats.flush(db, tables).await?;
+    batch.daily.flush(db, tables).await?;
+    batch.bookings.flush(db, tables).await?;
+    batch.platform.flush(db, tables).await?;
+    Ok(())
+}
+
+fn listing_event(batch: &mut Batch, listing: &str, event: &ListingEvent) {
+    use ListingEvent as E;
+    let seats_of = |n: &domain::SeatCount| i64::from(n.get());
+    match event {
+        E::ListingDrafted {
+            organizer_id,
+            details,
+            total_capacity,
+            ..
+        } => {
+            batch.stats.put(StatRow {
+                listing_id: listing.to_owned(),
+                organizer_id: organizer_id.to_string(),
+                title: details.title.as_str().to_owned(),
+                status: "draft".into(),
+                currency: None,
+                type_capacity: 0,
+                total_capacity: total_capacity.map(i64::from),
+                seats_held: 0,
+                seats_sold: 0,
+                holds_made: 0,
+                holds_confirmed: 0,
+                holds_expired: 0,
+                holds_released: 0,
+                bookings: 0,
+                cancellations: 0,
+                revenue: 0,
+                refunds: 0,
+                waitlist_joined: 0,
+                waitlist_length: 0,
+                offers_made: 0,
+                offers_accepted: 0,
+                offers_declined: 0,
+                offers_expired: 0,
+                tickets_valid: 0,
+                checked_in: 0,
+            });
+            batch.platform("listings", 1);
+        }
+        E::TicketTypeAdded {
+            price, capacity, ..
+        } => batch.stat(listing, |s| {
+            s.type_capacity += i64::from(*capacity);
+            s.currency
+                .get_or_insert_with(|| price.currency().as_str().to_owned());
+        }),
+        E::ListingDetailsUpdated { details, .. } => {
+            batch.stat(listing, |s| s.title = details.title.as_str().to_owned())
+        }
+        E::TicketTypeCapacityChanged { from, to, .. } => batch.stat(listing, |s| {
+            s.type_capacity += i64::from(*to) - i64::from(*from)
+        }),
+        E::TotalCapacityChanged { to, .. } => {
+            batch.stat(listing, |s| s.total_capacity = to.map(i64::from))
+        }
+        E::ListingPublished { .. } => batch.stat(listing, |s| s.status = "published".into()),
+        E::SalesClosed { .. } => batch.stat(listing, |s| s.status = "sales_closed".into()),
+        E::ListingCancelled { .. } => batch.stat(listing, |s| {
+            s.status = "cancelled".into();
+            s.waitlist_length = 0;
+        }),
+        E::SeatsHeld { seats, .. } => batch.stat(listing, |s| {
+            s.holds_made += 1;
+            s.seats_held += seats_of(seats);
+        }),
+        E::HoldReleased { seats, .. } => batch.stat(listing, |s| {
+            s.holds_released += 1;
+            s.seats_held -= seats_of(seats);
+        }),
+        E::HoldExpired { seats, .. } => batch.stat(listing, |s| {
+            s.holds_expired += 1;
+            s.seats_held -= seats_of(seats);
+        }),
+        E::HoldConfirmed {
+            seats,
+            offer_entry_id,
+            ..
+        } => batch.stat(listing, |s| {
+            if offer_entry_id.is_some() {
+                s.offers_accepted += 1;
+            } else {
+                s.holds_confirmed += 1;
+            }
+            s.seats_held -= seats_of(seats);
+            s.seats_sold += seats_of(seats);
+        }),
+        E::SeatsReturned { seats, .. } => batch.stat(listing, |s| s.seats_sold -= seats_of(seats)),
+        E::WaitlistJoined { .. } => batch.stat(listing, |s| {
+            s.waitlist_joined += 1;
+            s.waitlist_length += 1;
+        }),
+        E::WaitlistLeft { .. } => batch.stat(listing, |s| s.waitlist_length -= 1),
+        E::WaitlistOfferMade { seats, .. } => batch.stat(listing, |s| {
+            s.offers_made += 1;
+            s.waitlist_length -= 1;
+            s.seats_held += seats_of(seats);
+        }),
+        E::WaitlistOfferDeclined { seats, .. } => batch.stat(listing, |s| {
+            s.offers_declined += 1;
+            s.seats_held -= seats_of(seats);
+        }),
+        E::WaitlistOfferExpired { seats, .. } => batch.stat(listing, |s| {
+            s.offers_expired += 1;
+            s.seats_held -= seats_of(seats);
+        }),
+        E::WaitlistOfferWithdrawn { seats, .. } => {
+            batch.stat(listing, |s| s.seats_held -= seats_of(seats))
+        }
+    }
+}
+
+fn booking_event(batch: &mut Batch, booking: &str, event: &BookingEvent) {
+    let listing = batch
+        .bookings
+        .get(&booking.to_owned())
+        .map(|b| b.listing_id.clone());
+    match event {
+        BookingEvent::BookingConfirmed {
+            listing_id,
+            organizer_id,
+            seats,
+            total,
+            at,
+            ..
+        } => {
+            let listing = listing_id.to_string();
+            let (seats, total) = (i64::from(seats.get()), total.amount_minor());
+            batch.bookings.put(StatBookingRow {
+                booking_id: booking.to_owned(),
+                listing_id: listing.clone(),
+                organizer_id: organizer_id.to_string(),
+                seats,
+                total,
+                cancelled: 0,
+                checked_in: 0,
+            });
+            batch.stat(&listing, |s| {
+                s.bookings += 1;
+                s.revenue += total;
+            });
+            batch.day(&listing, *at, |d| {
+                d.bookings += 1;
+                d.seats += seats;
+                d.revenue += total;
+            });
+        }
+        BookingEvent::TicketsIssued { tickets, .. } => {
+            if let Some(listing) = listing {
+                batch.stat(&listing, |s| s.tickets_valid += tickets.len() as i64);
+            }
+        }
+        BookingEvent::BookingCancelled { at, .. } => {
+            let Some(listing) = listing else { return };
+            let Some(row) = batch.bookings.get_mut(&booking.to_owned()) else {
+                return;
+            };
+            row.cancelled = 1;
+            let (seats, checked_in) = (row.seats, row.checked_in);
+            batch.stat(&listing, |s| {
+                s.cancellations += 1;
+                s.tickets_valid -= seats;
+                s.checked_in -= checked_in;
+            });
+            batch.day(&listing, *at, |d| d.cancellations += 1);
+        }
+        BookingEvent::RefundRecorded { amount, at, .. } => {
+            let Some(listing) = listing else { return };
+            let amount = amount.amount_minor();
+            batch.stat(&listing, |s| s.refunds += amount);
+            batch.day(&listing, *at, |d| d.refunds += amount);
+        }
+        BookingEvent::TicketCheckedIn { .. } | BookingEvent::TicketCheckInUndone { .. } => {
+            let Some(listing) = listing else { return };
+            let by = if matches!(event, BookingEvent::TicketCheckedIn { .. }) {
+                1
+            } else {
+                -1
+            };
+            if let Some(row) = batch.bookings.get_mut(&booking.to_owned()) {
+                row.checked_in += by;
+            }
+            batch.stat(&listing, |s| s.checked_in += by);
+        }
+    }
+}
+
+fn account_event(batch: &mut Batch, event: &AccountEvent) {
+    match event {
+        AccountEvent::AccountRegistered { role, .. } => {
+            batch.platform("accounts", 1);
+            batch.platform(role_metric(role), 1);
+        }
+        AccountEvent::RoleChanged { from, to, .. } => {
+            batch.platform(role_metric(from), -1);
+            batch.platform(role_metric(to), 1);
+        }
+        AccountEvent::AccountSuspended { .. } => batch.platform("suspended", 1),
+        AccountEvent::AccountReinstated { .. } => batch.platform("suspended", -1),
+        AccountEvent::EmailVerified { .. } | AccountEvent::PasswordChanged { .. } => {}
+    }
+}

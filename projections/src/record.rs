@@ -1,0 +1,275 @@
+//! Read-model rows as plain structs, loaded in bulk for the keys a batch touches and
+//! written back in bulk (multi-row upserts), so a batch of thousands of events costs a
+//! handful of statements rather than one per event.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+use eventlog::sql::{placeholders, AnyRow, Arg, Db};
+
+/// Where a projection writes: the live tables, or the fresh copies a replay builds.
+#[derive(Debug, Clone, Default)]
+pub struct Tables {
+    renamed: HashMap<String, String>,
+}
+
+impl Tables {
+    /// The live tables.
+    pub fn live() -> Self {
+        Self::default()
+    }
+
+    /// Every table in `names` renamed by `rename`.
+    pub fn renamed(names: &[&str], rename: impl Fn(&str) -> String) -> Self {
+        Self {
+            renamed: names.iter().map(|n| ((*n).to_owned(), rename(n))).collect(),
+        }
+    }
+
+    /// The name to use for the live table `live`.
+    pub fn name<'a>(&'a self, live: &'a str) -> &'a str {
+        self.renamed.get(live).map_or(live, String::as_str)
+    }
+}
+
+/// A row of one read-model table.
+pub(crate) trait Record: Sized + Clone {
+    /// The live table.
+    const TABLE: &'static str;
+    /// Its columns, in `to_args` / `from_row` order.
+    const COLUMNS: &'static [&'static str];
+    /// The primary key columns (a prefix of `COLUMNS`).
+    const KEY: &'static [&'static str];
+    /// The key as used in maps.
+    type Key: Eq + Hash + Clone + Ord;
+
+    /// This row's key.
+    fn key(&self) -> Self::Key;
+    /// Column values to bind, in `COLUMNS` order.
+    fn to_args(&self) -> Vec<Arg>;
+    /// Reads a row selected with `COLUMNS`.
+    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error>;
+}
+
+/// Statements carry at most this many bound values (SQLite's limit is 32,766).
+const MAX_ARGS: usize = 30_000;
+
+/// Loads the rows whose `column` is one of `values`.
+pub(crate) async fn load_where<R: Record>(
+    db: &mut Db<'_>,
+    tables: &Tables,
+    column: &str,
+    values: &[String],
+) -> Result<Vec<R>, sqlx::Error> {
+    let mut rows = Vec::new();
+    for chunk in values.chunks(MAX_ARGS) {
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} IN ({})",
+            R::COLUMNS.join(", "),
+            tables.name(R::TABLE),
+            placeholders(1, chunk.len())
+        );
+        let args = chunk.iter().cloned().map(Arg::Text).collect();
+        for row in db.rows(&sql, args).await? {
+            rows.push(R::from_row(&row)?);
+        }
+    }
+    Ok(rows)
+}
+
+/// Inserts or replaces `rows` (by primary key), many per statement.
+pub(crate) async fn save<'r, R: Record + 'r>(
+    db: &mut Db<'_>,
+    tables: &Tables,
+    rows: impl IntoIterator<Item = &'r R>,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<&R> = rows.into_iter().collect();
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let width = R::COLUMNS.len();
+    let per_statement = (MAX_ARGS / width).max(1);
+    let updates: Vec<String> = R::COLUMNS
+        .iter()
+        .filter(|c| !R::KEY.contains(c))
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    for chunk in rows.chunks(per_statement) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", placeholders(i * width + 1, width)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
+            tables.name(R::TABLE),
+            R::COLUMNS.join(", "),
+            values.join(", "),
+            R::KEY.join(", "),
+            updates.join(", ")
+        );
+        let args = chunk.iter().flat_map(|r| r.to_args()).collect();
+        db.exec(&sql, args).await?;
+    }
+    Ok(())
+}
+
+/// Rows of one table a batch works on: loaded once, changed in memory, the changed ones
+/// written back at the end.
+pub(crate) struct Rows<R: Record> {
+    rows: HashMap<R::Key, R>,
+    dirty: std::collections::HashSet<R::Key>,
+}
+
+impl<R: Record> Default for Rows<R> {
+    fn default() -> Self {
+        Self {
+            rows: HashMap::new(),
+            dirty: std::collections::HashSet::new(),
+        }
+    }
+}
+
+impl<R: Record> Rows<R> {
+    /// Adds rows loaded from the table (not marked changed).
+    pub(crate) fn extend(&mut self, rows: Vec<R>) {
+        for row in rows {
+            self.rows.entry(row.key()).or_insert(row);
+        }
+    }
+
+    /// A row to read.
+    pub(crate) fn get(&self, key: &R::Key) -> Option<&R> {
+        self.rows.get(key)
+    }
+
+    /// A row to change (marked for writing).
+    pub(crate) fn get_mut(&mut self, key: &R::Key) -> Option<&mut R> {
+        let row = self.rows.get_mut(key)?;
+        self.dirty.insert(key.clone());
+        Some(row)
+    }
+
+    /// Adds or replaces a row (marked for writing).
+    pub(crate) fn put(&mut self, row: R) {
+        let key = row.key();
+        self.dirty.insert(key.clone());
+        self.rows.insert(key, row);
+    }
+
+    /// Keys of the rows (loaded or new) that match.
+    pub(crate) fn keys_where(&self, matches: impl Fn(&R) -> bool) -> Vec<R::Key> {
+        let mut keys: Vec<R::Key> = self
+            .rows
+            .iter()
+            .filter(|(_, r)| matches(r))
+            .map(|(k, _)| k.clone())
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    /// Writes the changed rows.
+    pub(crate) async fn flush(&self, db: &mut Db<'_>, tables: &Tables) -> Result<(), sqlx::Error> {
+        let mut keys: Vec<&R::Key> = self.dirty.iter().collect();
+        // A stable order keeps lock order the same between writers (no deadlocks).
+        keys.sort();
+        save(
+            db,
+            tables,
+            keys.into_iter().filter_map(|k| self.rows.get(k)),
+        )
+        .await
+    }
+}
+
+/// Milliseconds since the epoch.
+pub(crate) fn ms(at: chrono::DateTime<chrono::Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+/// A column type both backends decode the same way.
+pub(crate) trait Col: Sized {
+    /// Column `i` of `row`.
+    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error>;
+}
+
+impl Col for String {
+    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.text(i)
+    }
+}
+impl Col for Option<String> {
+    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.opt_text(i)
+    }
+}
+impl Col for i64 {
+    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.int(i)
+    }
+}
+impl Col for Option<i64> {
+    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
+        row.opt_int(i)
+    }
+}
+
+/// Declares a row struct of a read-model table and its [`Record`] impl. Fields are listed
+/// in column order; the key columns come first.
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        $name:ident in $table:literal, key($($key:ident),+): $key_ty:ty,
+        { $($field:ident: $ty:ty),+ $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq)]
+        pub(crate) struct $name {
+            $(pub(crate) $field: $ty),+
+        }
+
+        impl $crate::record::Record for $name {
+            const TABLE: &'static str = $table;
+            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
+            const KEY: &'static [&'static str] = &[$(stringify!($key)),+];
+            type Key = $key_ty;
+
+            fn key(&self) -> $key_ty {
+                ($(self.$key.clone()),+)
+            }
+
+            fn to_args(&self) -> Vec<eventlog::sql::Arg> {
+                vec![$(self.$field.clone().into()),+]
+            }
+
+            #[allow(unused_assignments)]
+            fn from_row(row: &eventlog::sql::AnyRow) -> Result<Self, sqlx::Error> {
+                let mut i = 0;
+                Ok(Self {
+                    $($field: {
+                        let value = <$ty as $crate::record::Col>::get(row, i)?;
+                        i += 1;
+                        value
+                    }),+
+                })
+            }
+        }
+    };
+}
+pub(crate) use record;
+
+/// Every row of a table.
+pub(crate) async fn load_all<R: Record>(
+    db: &mut Db<'_>,
+    tables: &Tables,
+) -> Result<Vec<R>, sqlx::Error> {
+    let sql = format!(
+        "SELECT {} FROM {}",
+        R::COLUMNS.join(", "),
+        tables.name(R::TABLE)
+    );
+    db.rows(&sql, Vec::new())
+        .await?
+        .iter()
+        .map(R::from_row)
+        .collect()
+}

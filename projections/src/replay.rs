@@ -1,0 +1,269 @@
+//! Rebuilding projections from the log without disturbing readers: the replay builds
+//! fresh copies of a projection's tables (`<table>_r<millis>`), fills them from position
+//! 0 with large batches, then — in one transaction that holds the live checkpoint's lock —
+//! applies the last events, drops the live tables, renames the copies into their place and
+//! sets the checkpoint. Readers see the old tables until that commit and the new ones
+//! after it, never a half-built model. Interrupting a replay leaves only the copies, which
+//! the next replay drops.
+
+use std::time::{Duration, Instant};
+
+use eventlog::sql::{Arg, Db};
+use eventlog::{EventLog, LogTx};
+
+use crate::decode::decode_all;
+use crate::error::ProjectionError;
+use crate::read::Projection;
+use crate::record::Tables;
+use crate::runner::lock_checkpoint;
+use crate::status::checkpoint_name;
+
+/// Where a replay is.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Last position applied to the copies.
+    pub position: i64,
+    /// The log head when last read.
+    pub head: i64,
+    /// Events applied so far.
+    pub events: u64,
+    /// Time since the replay started.
+    pub elapsed: Duration,
+    /// Whether the copies are in place (the last call).
+    pub swapped: bool,
+}
+
+impl Progress {
+    /// Events per second so far.
+    pub fn rate(&self) -> f64 {
+        self.events as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+}
+
+/// The name of a live table's copy for replay generation `generation`.
+fn copy_name(table: &str, generation: i64) -> String {
+    format!("{table}_r{generation}")
+}
+
+/// Whether `name` is a copy of `table` left by some replay.
+fn is_copy_of(name: &str, table: &str) -> bool {
+    name.strip_prefix(table)
+        .and_then(|rest| rest.strip_prefix("_r"))
+        .is_some_and(|digits| !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// SQLite DDL of `live` rewritten for `copy`: the table name, and index names
+/// (`<table>__<suffix>`, or a previous copy's `<table>_r<n>__<suffix>`).
+fn rename_ddl(sql: &str, live: &str, copy: &str) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut token = String::new();
+    let flush = |token: &mut String, out: &mut String| {
+        if token == live {
+            out.push_str(copy);
+        } else if let Some((prefix, suffix)) = token.split_once("__") {
+            if prefix == live || is_copy_of(prefix, live) {
+                out.push_str(&format!("{copy}__{suffix}"));
+            } else {
+                out.push_str(token);
+            }
+        } else {
+            out.push_str(token);
+        }
+        token.clear();
+    };
+    for c in sql.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            token.push(c);
+        } else {
+            flush(&mut token, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut token, &mut out);
+    out
+}
+
+async fn table_names(db: &mut Db<'_>) -> Result<Vec<String>, sqlx::Error> {
+    let sql = if db.is_postgres() {
+        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    };
+    Ok(db
+        .fetch::<(String,)>(sql, Vec::new())
+        .await?
+        .into_iter()
+        .map(|(n,)| n)
+        .collect())
+}
+
+/// Drops copies left by interrupted replays and creates empty copies of `tables`.
+async fn create_copies(
+    db: &mut Db<'_>,
+    tables: &[&str],
+    generation: i64,
+) -> Result<(), sqlx::Error> {
+    let existing = table_names(db).await?;
+    for table in tables {
+        for leftover in existing.iter().filter(|n| is_copy_of(n, table)) {
+            db.exec_script(&format!("DROP TABLE IF EXISTS {leftover}"))
+                .await?;
+        }
+        let copy = copy_name(table, generation);
+        if db.is_postgres() {
+            db.exec_script(&format!("CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)"))
+                .await?;
+        } else {
+            let ddl: Vec<(String,)> = db
+                .fetch(
+                    "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND sql IS NOT NULL \
+                     ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END",
+                    vec![Arg::Text((*table).to_owned())],
+                )
+                .await?;
+            for (sql,) in ddl {
+                db.exec_script(&rename_ddl(&sql, table, &copy)).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rebuilds `which` from the log into fresh tables and swaps them in. `batch` events are
+/// applied per transaction; `progress` hears about every batch and the swap.
+pub async fn replay(
+    log: &EventLog,
+    which: &[Projection],
+    batch: usize,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<Progress, ProjectionError> {
+    let started = Instant::now();
+    let generation = chrono::Utc::now().timestamp_millis();
+    let copies: Vec<(Projection, Tables)> = which
+        .iter()
+        .map(|p| {
+            (
+                *p,
+                Tables::renamed(p.tables(), |t| copy_name(t, generation)),
+            )
+        })
+        .collect();
+    {
+        let mut tx = log.begin().await?;
+        let mut db = Db::of(&mut tx);
+        for p in which {
+            create_copies(&mut db, p.tables(), generation).await?;
+        }
+        tx.commit().await?;
+    }
+    let mut state = Progress {
+        position: 0,
+        head: log.head().await?,
+        events: 0,
+        elapsed: Duration::ZERO,
+        swapped: false,
+    };
+    // Fill the copies while the live tables keep serving.
+    loop {
+        let mut tx = log.begin().await?;
+        let applied = apply_next(log, &mut tx, &copies, &mut state, batch).await?;
+        tx.commit().await?;
+        state.elapsed = started.elapsed();
+        if applied == 0 {
+            break;
+        }
+        if applied < batch {
+            state.head = log.head().await?.max(state.position);
+        }
+        progress(state);
+        if applied < batch && state.position >= state.head {
+            break;
+        }
+    }
+    // Swap: under the live checkpoints' locks, catch up and rename.
+    let mut tx = log.begin().await?;
+    for p in which {
+        lock_checkpoint(&mut tx, &checkpoint_name(p.name())).await?;
+    }
+    while apply_next(log, &mut tx, &copies, &mut state, batch).await? > 0 {}
+    {
+        let mut db = Db::of(&mut tx);
+        for (p, renamed) in &copies {
+            for table in p.tables() {
+                db.exec_script(&format!("DROP TABLE {table}")).await?;
+                db.exec_script(&format!(
+                    "ALTER TABLE {} RENAME TO {table}",
+                    renamed.name(table)
+                ))
+                .await?;
+            }
+        }
+    }
+    for p in which {
+        tx.save_checkpoint(&checkpoint_name(p.name()), state.position)
+            .await?;
+    }
+    tx.commit().await?;
+    state.head = state.head.max(state.position);
+    state.elapsed = started.elapsed();
+    state.swapped = true;
+    progress(state);
+    Ok(state)
+}
+
+/// Reads the next batch after `state.position` and applies it to every copy in `tx`.
+async fn apply_next(
+    log: &EventLog,
+    tx: &mut LogTx,
+    copies: &[(Projection, Tables)],
+    state: &mut Progress,
+    batch: usize,
+) -> Result<usize, ProjectionError> {
+    let events = log.read_all(state.position, batch).await?;
+    let Some(last) = events.last() else {
+        return Ok(0);
+    };
+    let facts = decode_all(&events)?;
+    let mut db = Db::of(tx);
+    for (p, tables) in copies {
+        p.apply(&mut db, tables, &facts).await?;
+    }
+    state.position = last.position;
+    state.head = state.head.max(last.position);
+    state.events += events.len() as u64;
+    Ok(events.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ddl_is_renamed_for_tables_and_their_indexes_only() {
+        let sql = "CREATE INDEX rm_listings__by_start ON rm_listings (status, starts_at)";
+        assert_eq!(
+            rename_ddl(sql, "rm_listings", "rm_listings_r42"),
+            "CREATE INDEX rm_listings_r42__by_start ON rm_listings_r42 (status, starts_at)"
+        );
+        // An index that a previous replay named after its copy is renamed too.
+        let sql = "CREATE INDEX rm_listings_r7__by_start ON rm_listings (x)";
+        assert_eq!(
+            rename_ddl(sql, "rm_listings", "rm_listings_r42"),
+            "CREATE INDEX rm_listings_r42__by_start ON rm_listings_r42 (x)"
+        );
+        // Other tables and columns that merely start alike are left alone.
+        let sql = "CREATE TABLE rm_listings (rm_listings_count BIGINT, rm_listing_stats__x TEXT)";
+        assert_eq!(
+            rename_ddl(sql, "rm_listings", "c"),
+            "CREATE TABLE c (rm_listings_count BIGINT, rm_listing_stats__x TEXT)"
+        );
+    }
+
+    #[test]
+    fn only_numbered_copies_count_as_leftovers() {
+        assert!(is_copy_of("rm_listings_r123", "rm_listings"));
+        assert!(!is_copy_of("rm_listings_r", "rm_listings"));
+        assert!(!is_copy_of("rm_listings_rx1", "rm_listings"));
+        assert!(!is_copy_of("rm_listing_stats_r1", "rm_listings"));
+    }
+}
