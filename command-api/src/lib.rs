@@ -25,7 +25,7 @@ pub mod writer;
 pub use clock::Clock;
 pub use config::ApiConfig;
 pub use error::{ApiError, Problem};
-pub use routes::router;
+pub use routes::{app, router};
 pub use scheduler::Scheduler;
 pub use serve::serve;
 pub use state::AppState;

@@ -113,15 +113,23 @@ impl Modify for Operational {
     }
 }
 
-/// Serves the document at `/api/openapi.json` and the page that renders it at `/api/docs`.
-pub fn router() -> Router<AppState> {
+/// Serves the document at `/api/openapi.json` (the command API's operations merged with
+/// `reads`, the query API's) and the page that renders it at `/api/docs`.
+pub fn router(reads: Option<utoipa::openapi::OpenApi>) -> Router<AppState> {
+    let mut doc = ApiDoc::openapi();
+    if let Some(reads) = reads {
+        doc.merge(reads);
+    }
+    let doc = std::sync::Arc::new(doc);
     Router::new()
-        .route("/api/openapi.json", get(document))
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let doc = doc.clone();
+                async move { Json(doc.as_ref().clone()) }
+            }),
+        )
         .route("/api/docs", get(docs))
-}
-
-async fn document() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
 }
 
 async fn docs() -> impl IntoResponse {

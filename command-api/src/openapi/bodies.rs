@@ -104,4 +104,9 @@ pub struct Readiness {
     pub log_head: Option<i64>,
     /// Why the service is not ready (when unavailable).
     pub reason: Option<String>,
+    /// Projection health when this process runs projections: `ready`, and per projection
+    /// its checkpoint, lag (events, seconds), last error and verdict (`ok`,
+    /// `catching_up`, `stuck`).
+    #[schema(value_type = Option<Object>)]
+    pub projections: Option<serde_json::Value>,
 }

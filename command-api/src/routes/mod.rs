@@ -27,6 +27,13 @@ pub(crate) use {
 
 /// Every route of the command API with its state.
 pub fn router(state: AppState) -> Router {
+    app(state, Router::new(), None)
+}
+
+/// The command API plus `reads` (routes that already have their state, e.g. the query
+/// API's) behind the same request ids, tracing, metrics and body limit, with `read_docs`
+/// merged into the served OpenAPI document.
+pub fn app(state: AppState, reads: Router, read_docs: Option<utoipa::openapi::OpenApi>) -> Router {
     let limit = state.config.body_limit;
     let api = Router::new()
         .merge(accounts::router())
@@ -50,11 +57,12 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .nest("/api/v1", api)
         .merge(ops::router())
-        .merge(crate::openapi::router())
+        .merge(crate::openapi::router(read_docs))
+        .with_state(state)
+        .merge(reads)
         .layer(DefaultBodyLimit::max(limit))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(trace)
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
-        .with_state(state)
 }

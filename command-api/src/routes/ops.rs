@@ -51,22 +51,35 @@ async fn health() -> Json<Value> {
     Json(json!({ "status": "ok" }))
 }
 
-/// The database answers: the log head can be read.
+/// The database answers (the log head can be read) and every further check passes (e.g.
+/// no projection is stuck behind the head).
 #[utoipa::path(
     get,
     path = "/ready",
     tag = "ops",
     responses(
-        (status = 200, description = "Ready, with the log head", body = bodies::Readiness),
-        (status = 503, description = "The database does not answer", body = bodies::Readiness),
+        (status = 200, description = "Ready, with the log head and each check's details", body = bodies::Readiness),
+        (status = 503, description = "The database does not answer, or a check failed (e.g. a projection is stuck)", body = bodies::Readiness),
     )
 )]
-async fn ready(State(log): State<EventLog>) -> (StatusCode, Json<Value>) {
+async fn ready(State(state): State<AppState>) -> (StatusCode, Json<Value>) {
+    let log: &EventLog = &state.log;
     match log.head().await {
-        Ok(head) => (
-            StatusCode::OK,
-            Json(json!({ "status": "ready", "log_head": head })),
-        ),
+        Ok(head) => {
+            let mut body = json!({ "status": "ready", "log_head": head });
+            let mut ready = true;
+            for (name, check) in &state.readiness {
+                let (ok, detail) = (check.0)(head);
+                ready &= ok;
+                body[name] = detail;
+            }
+            if ready {
+                (StatusCode::OK, Json(body))
+            } else {
+                body["status"] = json!("unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, Json(body))
+            }
+        }
         Err(error) => {
             tracing::warn!(%error, "readiness check failed");
             (
