@@ -1,10 +1,17 @@
 //! Rebuilding projections from the log without disturbing readers: the replay builds
 //! fresh copies of a projection's tables (`<table>_r<millis>`), fills them from position
 //! 0 with large batches, then — in one transaction that holds the live checkpoint's lock —
-//! applies the last events, drops the live tables, renames the copies into their place and
-//! sets the checkpoint. Readers see the old tables until that commit and the new ones
-//! after it, never a half-built model. Interrupting a replay leaves only the copies, which
-//! the next replay drops.
+//! applies the last events, puts the copies' rows in place of the live ones and sets the
+//! checkpoint. Readers see the old rows until that commit and the new ones after it, never
+//! a half-built model. Interrupting a replay leaves only the copies, which the next replay
+//! drops.
+//!
+//! How the rows move differs per backend. SQLite readers take no table locks (WAL), so the
+//! live tables are dropped and the copies renamed: instant. On PostgreSQL, `DROP TABLE`
+//! takes an exclusive lock, and a reader whose one statement reads two of the tables can
+//! hold one while waiting for the other: a deadlock that PostgreSQL resolves by failing the
+//! read. So there the live rows are deleted and the copy inserted under MVCC, which only
+//! takes row locks: readers keep reading the old rows until the commit and never wait.
 
 use std::time::{Duration, Instant};
 
@@ -190,12 +197,16 @@ pub async fn replay(
         let mut db = Db::of(&mut tx);
         for (p, renamed) in &copies {
             for table in p.tables() {
-                db.exec_script(&format!("DROP TABLE {table}")).await?;
-                db.exec_script(&format!(
-                    "ALTER TABLE {} RENAME TO {table}",
-                    renamed.name(table)
-                ))
-                .await?;
+                let copy = renamed.name(table);
+                let swap = if db.is_postgres() {
+                    format!(
+                        "DELETE FROM {table}; INSERT INTO {table} SELECT * FROM {copy}; \
+                         DROP TABLE {copy}"
+                    )
+                } else {
+                    format!("DROP TABLE {table}; ALTER TABLE {copy} RENAME TO {table}")
+                };
+                db.exec_script(&swap).await?;
             }
         }
     }
