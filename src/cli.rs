@@ -57,6 +57,74 @@ pub enum Command {
     Demo(ServeArgs),
     /// Give a registered account a role from the console (e.g. the first admin).
     Grant(GrantArgs),
+    /// Run projector workers (read models) on their own, until stopped.
+    Project(ProjectArgs),
+    /// Rebuild projections from the log into fresh tables and swap them in when caught up;
+    /// a running `serve` keeps answering from the old tables meanwhile.
+    Replay(ReplayArgs),
+    /// Fold the log from scratch and compare it with the read models; prints every
+    /// mismatch and exits non-zero if there is any.
+    Verify(VerifyArgs),
+}
+
+/// Which projections a command works on.
+#[derive(Debug, Args)]
+pub struct ProjectionChoice {
+    /// A projection by name (`catalog`, `bookings`, `analytics`); repeat for several.
+    #[arg(long = "projection", value_name = "NAME")]
+    pub projections: Vec<String>,
+    /// Every projection (the default when none is named).
+    #[arg(long, conflicts_with = "projections")]
+    pub all: bool,
+}
+
+impl ProjectionChoice {
+    /// The chosen projections, or an error naming the unknown one.
+    pub fn resolve(&self) -> anyhow::Result<Vec<projections::Projection>> {
+        if self.all || self.projections.is_empty() {
+            return Ok(projections::Projection::ALL.to_vec());
+        }
+        self.projections
+            .iter()
+            .map(|name| {
+                projections::Projection::parse(name).ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "unknown projection {name:?}: use catalog, bookings or analytics"
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+/// Options of `project`.
+#[derive(Debug, Args)]
+pub struct ProjectArgs {
+    /// The projections this worker runs.
+    #[command(flatten)]
+    pub choice: ProjectionChoice,
+    /// Events applied per transaction.
+    #[arg(long, env = "BOXOFFICE_PROJECTION_BATCH", default_value_t = 1000)]
+    pub batch: usize,
+}
+
+/// Options of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The projections to rebuild.
+    #[command(flatten)]
+    pub choice: ProjectionChoice,
+    /// Events applied per transaction.
+    #[arg(long, default_value_t = 5000)]
+    pub batch: usize,
+}
+
+/// Options of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The projections to check.
+    #[command(flatten)]
+    pub choice: ProjectionChoice,
 }
 
 /// Options of `serve`.
@@ -87,6 +155,11 @@ pub struct ServeArgs {
     /// Load demo data first when the database is empty (what `make run` does).
     #[arg(long, env = "BOXOFFICE_DEMO")]
     pub demo: bool,
+
+    /// `/ready` fails when a projection has been behind the log head without progress
+    /// for this many seconds.
+    #[arg(long, env = "BOXOFFICE_PROJECTION_STUCK_AFTER", default_value_t = 30)]
+    pub projection_stuck_after: u64,
 
     /// Kafka connection: with brokers set, `serve` also runs the relay, and the notifier
     /// consumes the topic; without, the notifier tails the log directly.

@@ -3,6 +3,7 @@
 
 mod cli;
 mod telemetry;
+mod tools;
 
 use anyhow::Context;
 use clap::Parser;
@@ -33,12 +34,32 @@ async fn main() -> anyhow::Result<()> {
             let indexed = command_api::index::reindex(&log, &state.recorder).await?;
             tracing::info!(bookings = indexed, "ticket-code index rebuilt");
             let (stop, stopped) = tokio::sync::watch::channel(false);
+            let registry = projections::Projections::new();
+            let stuck_after = std::time::Duration::from_secs(args.projection_stuck_after);
+            let readiness = registry.clone();
+            let state = state.with_readiness("projections", move |head| {
+                let verdict = readiness.readiness(head, chrono::Utc::now(), stuck_after);
+                let detail = serde_json::to_value(&verdict).unwrap_or_default();
+                (verdict.ready, detail)
+            });
             let scheduler = command_api::Scheduler::new(state.clone());
             let mut scheduler_stop = stopped.clone();
             let scheduler = tokio::spawn(scheduler.run(async move {
                 let _ = scheduler_stop.changed().await;
             }));
             let mut workers = vec![scheduler];
+            {
+                let (log, registry, mut stop) = (log.clone(), registry.clone(), stopped.clone());
+                workers.push(tokio::spawn(projections::run(
+                    log,
+                    registry,
+                    projections::Projection::ALL.to_vec(),
+                    projections::RunnerConfig::default(),
+                    async move {
+                        let _ = stop.changed().await;
+                    },
+                )));
+            }
             if args.kafka.brokers.is_some() {
                 let (kafka, relay, log) = (args.kafka.clone(), args.relay.clone(), log.clone());
                 let mut stop = stopped.clone();
@@ -69,7 +90,14 @@ async fn main() -> anyhow::Result<()> {
                 shutdown_signal().await;
                 let _ = stop.send(true);
             };
-            command_api::serve(listener, command_api::router(state), shutdown).await?;
+            let reads = query_api::QueryState::new(
+                log.clone(),
+                state.keys.clone(),
+                state.clock.clone(),
+                registry,
+            );
+            let app = command_api::app(state, query_api::router(reads), Some(query_api::openapi()));
+            command_api::serve(listener, app, shutdown).await?;
             for worker in workers {
                 let _ = worker.await;
             }
@@ -104,6 +132,32 @@ async fn main() -> anyhow::Result<()> {
             println!(
                 "user {user} is now {role}; the role applies from their next log-in or refresh"
             );
+        }
+        Command::Project(args) => {
+            let which = args.choice.resolve()?;
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            tracing::info!(projections = ?which, "projector workers running");
+            let registry = projections::Projections::new();
+            let config = projections::RunnerConfig {
+                batch: args.batch.max(1),
+                ..projections::RunnerConfig::default()
+            };
+            projections::run(log, registry, which, config, shutdown_signal()).await;
+        }
+        Command::Replay(args) => {
+            let which = args.choice.resolve()?;
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            tools::replay(&log, &which, args.batch).await?;
+        }
+        Command::Verify(args) => {
+            let which = args.choice.resolve()?;
+            let log = connect(&cli.database_url).await?;
+            log.migrate().await.context("applying migrations")?;
+            if !tools::verify(&log, &which).await? {
+                std::process::exit(1);
+            }
         }
         Command::Demo(args) => {
             let log = connect(&cli.database_url).await?;

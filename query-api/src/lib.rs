@@ -1,1 +1,16 @@
-//! Query side: REST reads over the read models (filled by the read-side issue).
+//! Query side of boxoffice: REST reads over the read models the projections fill, with
+//! read-your-writes (`?after=<position>`) and a live availability stream.
+
+mod access;
+mod cursor;
+pub mod error;
+mod openapi;
+mod params;
+mod routes;
+mod state;
+pub mod views;
+
+pub use error::QueryError;
+pub use openapi::openapi;
+pub use routes::router;
+pub use state::QueryState;

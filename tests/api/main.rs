@@ -29,4 +29,6 @@ mod listings;
 mod mail;
 mod openapi;
 mod processes;
+mod read_health;
+mod reads;
 mod support;

@@ -18,6 +18,19 @@ api_test!(
 /// Every route the router serves under `/api/v1`: `method path-template` followed by
 /// `bearer` when it takes an access token and `keyed` when it takes an Idempotency-Key.
 const V1_ROUTES: &[&str] = &[
+    "get /api/v1/listings",
+    "get /api/v1/listings/{listing_id}",
+    "get /api/v1/listings/{listing_id}/availability",
+    "get /api/v1/listings/{listing_id}/availability/stream",
+    "get /api/v1/me/holds bearer",
+    "get /api/v1/me/bookings bearer",
+    "get /api/v1/me/bookings/{booking_id} bearer",
+    "get /api/v1/me/waitlist bearer",
+    "get /api/v1/organizer/listings bearer",
+    "get /api/v1/organizer/analytics bearer",
+    "get /api/v1/listings/{listing_id}/attendees bearer",
+    "get /api/v1/listings/{listing_id}/analytics bearer",
+    "get /api/v1/admin/overview bearer",
     "post /api/v1/accounts",
     "post /api/v1/accounts/{user_id}/verify",
     "post /api/v1/accounts/me/password bearer",

@@ -20,6 +20,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The deadline scheduler, run by hand with `run_due`.
     pub scheduler: command_api::Scheduler,
+    /// The projections' statuses (they run inside the app).
+    pub projections: projections::Projections,
     _db: TestDb,
 }
 
@@ -60,7 +62,34 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let scheduler = command_api::Scheduler::new(state.clone());
-        let router = command_api::router(state);
+        let registry = projections::Projections::new();
+        let runner = projections::RunnerConfig {
+            max_backoff: std::time::Duration::from_millis(500),
+            ..projections::RunnerConfig::default()
+        };
+        tokio::spawn(projections::run(
+            log.clone(),
+            registry.clone(),
+            projections::Projection::ALL.to_vec(),
+            runner,
+            std::future::pending(),
+        ));
+        let stuck_after = std::time::Duration::from_secs(2);
+        let readiness = registry.clone();
+        let state = state.with_readiness("projections", move |head| {
+            let verdict = readiness.readiness(head, chrono::Utc::now(), stuck_after);
+            (
+                verdict.ready,
+                serde_json::to_value(verdict).unwrap_or_default(),
+            )
+        });
+        let reads = query_api::QueryState::new(
+            log.clone(),
+            state.keys.clone(),
+            clock.clone(),
+            registry.clone(),
+        );
+        let router = command_api::app(state, query_api::router(reads), Some(query_api::openapi()));
         tokio::spawn(command_api::serve(listener, router, std::future::pending()));
         Self {
             url,
@@ -68,8 +97,28 @@ impl TestApp {
             log,
             http: reqwest::Client::new(),
             scheduler,
+            projections: registry,
             _db: db,
         }
+    }
+
+    /// Waits until every projection has applied the whole log (panics after 10 s).
+    pub async fn drain_projections(&self) {
+        let head = self.log.head().await.unwrap();
+        let names: Vec<&str> = projections::Projection::ALL
+            .iter()
+            .map(|p| p.name())
+            .collect();
+        let reached = self
+            .projections
+            .wait_for(&self.log, &names, head, std::time::Duration::from_secs(10))
+            .await
+            .unwrap();
+        assert!(
+            reached,
+            "projections did not reach position {head} within 10 s: {:?}",
+            self.projections.statuses()
+        );
     }
 
     /// Moves the app's clock.
@@ -156,5 +205,133 @@ impl TestApp {
     /// The number of events in the log.
     pub async fn log_head(&self) -> i64 {
         self.log.head().await.unwrap()
+    }
+}
+
+// Helpers of the read-side tests (tests/api/reads.rs).
+impl TestApp {
+    /// GETs a path once every projection has applied every write so far.
+    pub async fn read(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
+        self.drain_projections().await;
+        self.get(path, token).await
+    }
+
+    /// Creates a listing with one ticket type (a Lyon concert 30 days out, 10 seats at
+    /// 25.00 EUR) with the top-level fields of `changes` replacing the defaults, and
+    /// publishes it when `publish`; returns (listing id, ticket type id).
+    pub async fn listing(
+        &self,
+        organizer: &User,
+        changes: Value,
+        publish: bool,
+    ) -> (String, String) {
+        let now = self.clock.now();
+        let starts = now + TimeDelta::days(30);
+        let mut body = json!({
+            "title": "Jazz night",
+            "description": "Late set",
+            "venue": {"name": "Blue Room", "address": "1 Main St", "city": "Lyon", "country": "FR"},
+            "category": "concert",
+            "starts_at": starts.to_rfc3339(),
+            "ends_at": (starts + TimeDelta::hours(3)).to_rfc3339(),
+            "time_zone": "Europe/Paris",
+            "sales": {"opens_at": now.to_rfc3339(), "closes_at": (starts - TimeDelta::hours(1)).to_rfc3339()},
+            "max_tickets_per_booking": 4,
+            "ticket_types": [{"name": "Balcony", "price": {"amount": 2500, "currency": "EUR"}, "capacity": 10}],
+        });
+        if let (Some(body), Value::Object(changes)) = (body.as_object_mut(), changes) {
+            body.extend(changes);
+        }
+        let (status, created) = self
+            .post("/api/v1/listings", Some(&organizer.token), body)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "create listing: {created}");
+        let listing = created["listing_id"].as_str().unwrap().to_owned();
+        let ticket_type = created["ticket_type_ids"][0].as_str().unwrap().to_owned();
+        if publish {
+            let path = format!("/api/v1/listings/{listing}/publish");
+            let (status, body) = self.post(&path, Some(&organizer.token), json!({})).await;
+            assert_eq!(status, StatusCode::OK, "publish: {body}");
+        }
+        (listing, ticket_type)
+    }
+
+    /// `buyer` holds `seats` and confirms them (paying with a test card when `paid`);
+    /// returns the confirmation (booking id, ticket codes, position).
+    pub async fn book(
+        &self,
+        buyer: &User,
+        listing: &str,
+        ticket_type: &str,
+        seats: u32,
+        paid: bool,
+    ) -> Value {
+        let (status, held) = self
+            .post(
+                &format!("/api/v1/listings/{listing}/holds"),
+                Some(&buyer.token),
+                json!({ "ticket_type_id": ticket_type, "seats": seats }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "hold: {held}");
+        let hold = held["hold_id"].as_str().unwrap();
+        let body = if paid {
+            json!({ "payment_token": "tok_ok" })
+        } else {
+            json!({})
+        };
+        let (status, booked) = self
+            .post(
+                &format!("/api/v1/listings/{listing}/holds/{hold}/confirm"),
+                Some(&buyer.token),
+                body,
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "confirm: {booked}");
+        booked
+    }
+
+    /// A new admin, made the way an operator bootstraps the first one (an event in their
+    /// stream), with a token that carries the role.
+    pub async fn admin(&self) -> User {
+        use eventlog::{ExpectedVersion, NewEvent, StreamAppend, StreamId};
+        let user = self.user("customer").await;
+        let payload = json!({
+            "type": "role_changed",
+            "from": { "kind": "customer" },
+            "to": { "kind": "admin" },
+            "by": user.id,
+            "at": self.clock.now(),
+        });
+        let stream = StreamId::new(format!("user-{}", user.id)).unwrap();
+        let append = StreamAppend::new(
+            stream,
+            ExpectedVersion::Any,
+            vec![NewEvent::new("role_changed", payload)],
+        );
+        self.log.append(vec![append]).await.unwrap();
+        self.refreshed(user).await
+    }
+
+    /// A new door staff member of `organizer`, appointed by `admin`.
+    pub async fn staff_of(&self, organizer: &User, admin: &User) -> User {
+        let user = self.user("customer").await;
+        let role = json!({ "role": { "kind": "staff", "organizer_id": organizer.id } });
+        let path = format!("/api/v1/accounts/{}/role", user.id);
+        let (status, body) = self.post(&path, Some(&admin.token), role).await;
+        assert_eq!(status, StatusCode::OK, "appoint staff: {body}");
+        self.refreshed(user).await
+    }
+
+    /// `user` with tokens refreshed (so they carry the current role).
+    pub async fn refreshed(&self, user: User) -> User {
+        let body = json!({ "refresh_token": user.refresh });
+        let (status, session) = self.post("/api/v1/sessions/refresh", None, body).await;
+        assert_eq!(status, StatusCode::OK, "refresh: {session}");
+        User {
+            token: session["access_token"].as_str().unwrap().to_owned(),
+            refresh: session["refresh_token"].as_str().unwrap().to_owned(),
+            ..user
+        }
     }
 }

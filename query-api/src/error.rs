@@ -1,0 +1,56 @@
+//! The query API's failures: every [`ApiError`] of the command API (same problem+json
+//! shape), plus "the read model is behind the position asked for".
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use command_api::{ApiError, Problem};
+use eventlog::LogError;
+
+/// Every way a read can fail.
+#[derive(Debug, thiserror::Error)]
+pub enum QueryError {
+    /// A failure the command API has a shape for (401, 403, 404, 422, 500, ...).
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// The projections did not reach `after` in time (503 with `Retry-After: 1`).
+    #[error("the read model has not caught up with that position yet")]
+    Behind,
+}
+
+impl From<LogError> for QueryError {
+    fn from(error: LogError) -> Self {
+        Self::Api(error.into())
+    }
+}
+
+impl From<sqlx::Error> for QueryError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Api(error.into())
+    }
+}
+
+impl IntoResponse for QueryError {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Api(error) => error.into_response(),
+            Self::Behind => {
+                let problem = Problem {
+                    kind: "https://boxoffice.example/problems/read-model-behind".into(),
+                    title: "read model behind".into(),
+                    status: 503,
+                    detail: "the read model has not caught up with that position yet; retry".into(),
+                    errors: Vec::new(),
+                };
+                let mut response =
+                    (StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response();
+                let headers = response.headers_mut();
+                headers.insert(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/problem+json"),
+                );
+                headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
+                response
+            }
+        }
+    }
+}

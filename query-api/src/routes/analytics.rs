@@ -1,0 +1,363 @@
+//! Sales figures: one listing's (its organizer or an admin), and an organizer's totals.
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use command_api::extract::AuthUser;
+use command_api::openapi::problems;
+use command_api::ApiError;
+use eventlog::sql::{Arg, Db};
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
+
+use super::organizer::organizer_or_admin;
+use super::AfterParam;
+use crate::access::{conn, owns, path_id};
+use crate::error::QueryError;
+use crate::params::{Params, Reader};
+use crate::state::QueryState;
+use crate::views::{rate, Amount};
+
+pub(super) fn router() -> Router<QueryState> {
+    Router::new()
+        .route("/listings/{listing_id}/analytics", get(listing_analytics))
+        .route("/organizer/analytics", get(organizer_analytics))
+}
+
+/// The operations of this file.
+#[derive(OpenApi)]
+#[openapi(paths(listing_analytics, organizer_analytics))]
+pub(crate) struct AnalyticsApi;
+
+/// How one listing sells.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingAnalytics {
+    /// The listing.
+    pub listing_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its status.
+    pub status: String,
+    /// Seats in all.
+    pub capacity: i64,
+    /// Seats sold.
+    pub seats_sold: i64,
+    /// Seats held or offered, not yet sold.
+    pub seats_held: i64,
+    /// Seats neither sold nor held.
+    pub seats_free: i64,
+    /// Money taken (null before the listing has a price).
+    pub revenue: Option<Amount>,
+    /// Money refunded.
+    pub refunds: Option<Amount>,
+    /// Revenue minus refunds.
+    pub net_revenue: Option<Amount>,
+    /// Sold / capacity, 0..1 (null without capacity).
+    pub fill_rate: Option<f64>,
+    /// Bookings made.
+    pub bookings: i64,
+    /// Bookings cancelled.
+    pub cancellations: i64,
+    /// Holds made.
+    pub holds_made: i64,
+    /// Holds confirmed into bookings.
+    pub holds_confirmed: i64,
+    /// Holds confirmed / holds made, 0..1 (null before any hold).
+    pub hold_to_booking_conversion: Option<f64>,
+    /// Parties waiting now.
+    pub waitlist_length: i64,
+    /// Waitlist offers made.
+    pub offers_made: i64,
+    /// Waitlist offers accepted.
+    pub offers_accepted: i64,
+    /// Valid tickets.
+    pub tickets_valid: i64,
+    /// Tickets admitted.
+    pub checked_in: i64,
+    /// Admitted / valid tickets, 0..1 (null without tickets).
+    pub check_in_rate: Option<f64>,
+    /// Sales per UTC day, oldest first.
+    pub daily: Vec<DailySales>,
+}
+
+/// One UTC day of a listing's sales.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DailySales {
+    /// The day, `YYYY-MM-DD`.
+    pub day: String,
+    /// Bookings made.
+    pub bookings: i64,
+    /// Seats booked.
+    pub seats: i64,
+    /// Money taken.
+    pub revenue: i64,
+    /// Money refunded.
+    pub refunds: i64,
+    /// Bookings cancelled.
+    pub cancellations: i64,
+}
+
+/// Totals over listings priced in one currency.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CurrencyTotals {
+    /// The currency.
+    pub currency: String,
+    /// Listings.
+    pub listings: i64,
+    /// Seats sold.
+    pub seats_sold: i64,
+    /// Bookings made.
+    pub bookings: i64,
+    /// Bookings cancelled.
+    pub cancellations: i64,
+    /// Money taken.
+    pub revenue: Amount,
+    /// Money refunded.
+    pub refunds: Amount,
+    /// Revenue minus refunds.
+    pub net_revenue: Amount,
+}
+
+/// A listing ranked by revenue.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopListing {
+    /// The listing.
+    pub listing_id: Uuid,
+    /// Its title.
+    pub title: String,
+    /// Its status.
+    pub status: String,
+    /// Seats sold.
+    pub seats_sold: i64,
+    /// Money taken.
+    pub revenue: Option<Amount>,
+}
+
+/// An organizer's figures over all their listings.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizerAnalytics {
+    /// Totals per currency.
+    pub totals: Vec<CurrencyTotals>,
+    /// The listings that took the most money.
+    pub top_listings: Vec<TopListing>,
+}
+
+fn uuid(text: &str) -> Uuid {
+    Uuid::parse_str(text).unwrap_or_default()
+}
+
+/// Totals per currency over the listings of `organizer` (all listings when None).
+pub(crate) async fn totals(
+    db: &mut Db<'_>,
+    organizer: Option<String>,
+) -> Result<Vec<CurrencyTotals>, sqlx::Error> {
+    let (filter, args) = match organizer {
+        Some(o) => ("AND organizer_id = $1", vec![Arg::from(o)]),
+        None => ("", Vec::new()),
+    };
+    let sql = format!(
+        "SELECT currency, COUNT(*), CAST(SUM(seats_sold) AS BIGINT), \
+         CAST(SUM(bookings) AS BIGINT), CAST(SUM(cancellations) AS BIGINT), \
+         CAST(SUM(revenue) AS BIGINT), CAST(SUM(refunds) AS BIGINT) \
+         FROM rm_listing_stats WHERE currency IS NOT NULL {filter} \
+         GROUP BY currency ORDER BY currency"
+    );
+    let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = db.fetch(&sql, args).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(currency, listings, seats_sold, bookings, cancellations, revenue, refunds)| {
+                CurrencyTotals {
+                    listings,
+                    seats_sold,
+                    bookings,
+                    cancellations,
+                    revenue: Amount::new(revenue, &currency),
+                    refunds: Amount::new(refunds, &currency),
+                    net_revenue: Amount::new(revenue - refunds, &currency),
+                    currency,
+                }
+            },
+        )
+        .collect())
+}
+
+/// The `top` listings of `organizer` (all when None) by revenue.
+pub(crate) async fn top_listings(
+    db: &mut Db<'_>,
+    organizer: Option<String>,
+    top: i64,
+) -> Result<Vec<TopListing>, sqlx::Error> {
+    let (filter, mut args) = match organizer {
+        Some(o) => ("WHERE organizer_id = $1", vec![Arg::from(o)]),
+        None => ("", Vec::new()),
+    };
+    args.push(Arg::Int(top));
+    let sql = format!(
+        "SELECT listing_id, title, status, seats_sold, revenue, currency FROM rm_listing_stats \
+         {filter} ORDER BY revenue DESC, seats_sold DESC, listing_id LIMIT ${}",
+        args.len()
+    );
+    let rows: Vec<(String, String, String, i64, i64, Option<String>)> =
+        db.fetch(&sql, args).await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, title, status, seats_sold, revenue, currency)| TopListing {
+                listing_id: uuid(&id),
+                title,
+                status,
+                seats_sold,
+                revenue: Amount::maybe(Some(revenue), currency.as_deref()),
+            },
+        )
+        .collect())
+}
+
+/// How one listing sells: seats, money, conversion, waitlist, check-ins, and per day.
+///
+/// For the listing's organizer and admins; 403 for anyone else.
+#[utoipa::path(
+    get,
+    path = "/listings/{listing_id}/analytics",
+    tag = "organizer",
+    params(("listing_id" = Uuid, Path, description = "The listing"), AfterParam),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The listing's figures", body = ListingAnalytics),
+        (status = 401, response = problems::Unauthorized),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 422, response = problems::Unprocessable),
+        (status = 503, response = super::Behind),
+        (status = 500, response = problems::Internal),
+    )
+)]
+async fn listing_analytics(
+    State(state): State<QueryState>,
+    AuthUser(actor): AuthUser,
+    Path(listing): Path<String>,
+    params: Params,
+) -> Result<Json<ListingAnalytics>, QueryError> {
+    let mut read = Reader::new(&params);
+    let after = read.after();
+    read.finish()?;
+    state.caught_up(after, &["analytics"]).await?;
+    let id = path_id(&listing, "listing")?;
+    let mut conn = conn(&state).await?;
+    let mut db = conn.db();
+    let rows = db
+        .rows(
+            "SELECT organizer_id, title, status, currency, type_capacity, total_capacity, \
+             seats_held, seats_sold, holds_made, holds_confirmed, bookings, cancellations, \
+             revenue, refunds, waitlist_length, offers_made, offers_accepted, tickets_valid, \
+             checked_in FROM rm_listing_stats WHERE listing_id = $1",
+            vec![Arg::from(id.clone())],
+        )
+        .await?;
+    let r = rows
+        .first()
+        .ok_or_else(|| ApiError::NotFound(format!("no listing {listing}")))?;
+    if !owns(&actor, &r.text(0)?) {
+        return Err(ApiError::Forbidden(
+            "only the listing's organizer or an admin see its figures".into(),
+        )
+        .into());
+    }
+    let currency = r.opt_text(3)?;
+    let money = |v: i64| Amount::maybe(Some(v), currency.as_deref());
+    let type_capacity = r.int(4)?;
+    let capacity = r
+        .opt_int(5)?
+        .map_or(type_capacity, |total| total.min(type_capacity));
+    let (held, sold) = (r.int(6)?, r.int(7)?);
+    let (holds_made, holds_confirmed) = (r.int(8)?, r.int(9)?);
+    let (revenue, refunds) = (r.int(12)?, r.int(13)?);
+    let (tickets_valid, checked_in) = (r.int(17)?, r.int(18)?);
+    let daily: Vec<(String, i64, i64, i64, i64, i64)> = db
+        .fetch(
+            "SELECT day, bookings, seats, revenue, refunds, cancellations FROM rm_daily_sales \
+             WHERE listing_id = $1 ORDER BY day",
+            vec![Arg::from(id.clone())],
+        )
+        .await?;
+    Ok(Json(ListingAnalytics {
+        listing_id: uuid(&id),
+        title: r.text(1)?,
+        status: r.text(2)?,
+        capacity,
+        seats_sold: sold,
+        seats_held: held,
+        seats_free: (capacity - held - sold).max(0),
+        revenue: money(revenue),
+        refunds: money(refunds),
+        net_revenue: money(revenue - refunds),
+        fill_rate: rate(sold, capacity),
+        bookings: r.int(10)?,
+        cancellations: r.int(11)?,
+        holds_made,
+        holds_confirmed,
+        hold_to_booking_conversion: rate(holds_confirmed, holds_made),
+        waitlist_length: r.int(14)?,
+        offers_made: r.int(15)?,
+        offers_accepted: r.int(16)?,
+        tickets_valid,
+        checked_in,
+        check_in_rate: rate(checked_in, tickets_valid),
+        daily: daily
+            .into_iter()
+            .map(
+                |(day, bookings, seats, revenue, refunds, cancellations)| DailySales {
+                    day,
+                    bookings,
+                    seats,
+                    revenue,
+                    refunds,
+                    cancellations,
+                },
+            )
+            .collect(),
+    }))
+}
+
+/// The caller's totals per currency over all their listings, and their best sellers.
+///
+/// For organizers (an admin sees the whole platform); 403 for anyone else.
+#[utoipa::path(
+    get,
+    path = "/organizer/analytics",
+    tag = "organizer",
+    params(
+        ("top" = Option<i64>, Query, description = "How many top listings, 1-50 (default 5)"),
+        AfterParam,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The organizer's figures", body = OrganizerAnalytics),
+        (status = 401, response = problems::Unauthorized),
+        (status = 403, response = problems::Forbidden),
+        (status = 422, response = problems::Unprocessable),
+        (status = 503, response = super::Behind),
+        (status = 500, response = problems::Internal),
+    )
+)]
+async fn organizer_analytics(
+    State(state): State<QueryState>,
+    AuthUser(actor): AuthUser,
+    params: Params,
+) -> Result<Json<OrganizerAnalytics>, QueryError> {
+    let mut read = Reader::new(&params);
+    let after = read.after();
+    let top = read.int("top", 1, 50).unwrap_or(5);
+    read.finish()?;
+    organizer_or_admin(&actor)?;
+    state.caught_up(after, &["analytics"]).await?;
+    let organizer = (!actor.is_admin()).then(|| actor.user_id.to_string());
+    let mut conn = conn(&state).await?;
+    let mut db = conn.db();
+    Ok(Json(OrganizerAnalytics {
+        totals: totals(&mut db, organizer.clone()).await?,
+        top_listings: top_listings(&mut db, organizer, top).await?,
+    }))
+}

@@ -1,0 +1,244 @@
+//! Catalog search: published listings by words, city, category, dates, price and free
+//! seats, ordered by start time or popularity, keyset-paginated.
+
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use command_api::openapi::problems;
+use eventlog::sql::{AnyRow, Arg};
+use serde::Serialize;
+use utoipa::{IntoParams, OpenApi, ToSchema};
+use uuid::Uuid;
+
+use super::AfterParam;
+use crate::access::conn;
+use crate::cursor::Cursor;
+use crate::error::QueryError;
+use crate::params::{Params, Reader};
+use crate::state::QueryState;
+use crate::views::{time, Amount, Page};
+
+pub(super) fn router() -> Router<QueryState> {
+    Router::new().route("/listings", get(search))
+}
+
+/// The operations of this file.
+#[derive(OpenApi)]
+#[openapi(paths(search))]
+pub(crate) struct CatalogApi;
+
+/// Search filters and paging (all optional).
+#[derive(IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // documents the query string; the handler reads it field by field
+pub(crate) struct SearchParams {
+    /// Words that must all appear in the title, description, venue, city or category.
+    q: Option<String>,
+    /// City, case-insensitive.
+    city: Option<String>,
+    /// Category, case-insensitive.
+    category: Option<String>,
+    /// Only listings starting at or after this time (RFC 3339).
+    starts_after: Option<DateTime<Utc>>,
+    /// Only listings starting at or before this time (RFC 3339).
+    starts_before: Option<DateTime<Utc>>,
+    /// Only listings with a ticket at or above this price (minor units).
+    min_price: Option<i64>,
+    /// Only listings with a ticket at or below this price (minor units).
+    max_price: Option<i64>,
+    /// Only listings with free seats (true) or sold out (false).
+    has_seats: Option<bool>,
+    /// `starts_at` (soonest first, the default) or `popularity` (most seats sold first).
+    sort: Option<String>,
+    /// Page size, 1-100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    limit: Option<i64>,
+    /// The `next_cursor` of the previous page.
+    cursor: Option<String>,
+}
+
+/// A listing in search results.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListingSummary {
+    /// The listing.
+    pub id: Uuid,
+    /// Title.
+    pub title: String,
+    /// Venue name.
+    pub venue: String,
+    /// City.
+    pub city: String,
+    /// ISO 3166 country code.
+    pub country: String,
+    /// Category.
+    pub category: String,
+    /// When it starts.
+    pub starts_at: DateTime<Utc>,
+    /// When it ends.
+    pub ends_at: DateTime<Utc>,
+    /// The cheapest ticket (null without ticket types).
+    pub min_price: Option<Amount>,
+    /// The dearest ticket.
+    pub max_price: Option<Amount>,
+    /// Seats that can still be held.
+    pub seats_free: i64,
+    /// Seats sold.
+    pub seats_sold: i64,
+    /// `published` or `sales_closed`.
+    pub status: String,
+}
+
+const COLUMNS: &str = "listing_id, title, venue_name, city, country, category, starts_at, \
+    ends_at, currency, min_price, max_price, seats_free, seats_sold, status";
+
+fn summary(row: &AnyRow) -> Result<ListingSummary, sqlx::Error> {
+    let currency = row.opt_text(8)?;
+    Ok(ListingSummary {
+        id: Uuid::parse_str(&row.text(0)?).unwrap_or_default(),
+        title: row.text(1)?,
+        venue: row.text(2)?,
+        city: row.text(3)?,
+        country: row.text(4)?,
+        category: row.text(5)?,
+        starts_at: time(row.int(6)?),
+        ends_at: time(row.int(7)?),
+        min_price: Amount::maybe(row.opt_int(9)?, currency.as_deref()),
+        max_price: Amount::maybe(row.opt_int(10)?, currency.as_deref()),
+        seats_free: row.int(11)?,
+        seats_sold: row.int(12)?,
+        status: row.text(13)?,
+    })
+}
+
+/// `word` as a LIKE pattern matching it anywhere, its wildcards taken literally.
+fn contains(word: &str) -> String {
+    let escaped = word
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
+/// A WHERE clause under construction, numbering its placeholders.
+#[derive(Default)]
+struct Filter {
+    clauses: Vec<String>,
+    args: Vec<Arg>,
+}
+
+impl Filter {
+    /// Adds `clause`, in which `?` stands for the next placeholder, bound to `arg`.
+    fn add(&mut self, clause: &str, arg: impl Into<Arg>) {
+        self.args.push(arg.into());
+        let n = self.args.len();
+        self.clauses.push(clause.replace('?', &format!("${n}")));
+    }
+
+    /// Adds `clause` with two placeholders `?1`, `?2`.
+    fn add2(&mut self, clause: &str, a: impl Into<Arg>, b: impl Into<Arg>) {
+        self.args.push(a.into());
+        self.args.push(b.into());
+        let n = self.args.len();
+        let clause = clause
+            .replace("?1", &format!("${}", n - 1))
+            .replace("?2", &format!("${n}"));
+        self.clauses.push(clause);
+    }
+}
+
+/// Searches published listings.
+///
+/// Every word of `q` must appear; filters combine with AND. Paging is by keyset: pass
+/// `next_cursor` back as `cursor`, and listings published meanwhile never cause a row to
+/// be repeated or skipped.
+#[utoipa::path(
+    get,
+    path = "/listings",
+    tag = "catalog",
+    params(SearchParams, AfterParam),
+    responses(
+        (status = 200, description = "One page of matching listings", body = Page<ListingSummary>),
+        (status = 422, response = problems::Unprocessable),
+        (status = 503, response = super::Behind),
+        (status = 500, response = problems::Internal),
+    )
+)]
+async fn search(
+    State(state): State<QueryState>,
+    params: Params,
+) -> Result<Json<Page<ListingSummary>>, QueryError> {
+    let mut read = Reader::new(&params);
+    let after = read.after();
+    let sort = read.choice("sort", &["starts_at", "popularity"]);
+    let limit = read.limit();
+    let cursor = read.cursor(sort);
+    let mut filter = Filter::default();
+    filter
+        .clauses
+        .push("status IN ('published', 'sales_closed')".into());
+    for word in read.text("q").unwrap_or_default().split_whitespace() {
+        filter.add("search_text LIKE ? ESCAPE '\\'", contains(word));
+    }
+    if let Some(city) = read.text("city") {
+        filter.add("city_key = ?", city.to_lowercase());
+    }
+    if let Some(category) = read.text("category") {
+        filter.add("category_key = ?", category.to_lowercase());
+    }
+    if let Some(at) = read.time("starts_after") {
+        filter.add("starts_at >= ?", at);
+    }
+    if let Some(at) = read.time("starts_before") {
+        filter.add("starts_at <= ?", at);
+    }
+    if let Some(price) = read.int("min_price", 0, i64::MAX) {
+        filter.add("max_price >= ?", price);
+    }
+    if let Some(price) = read.int("max_price", 0, i64::MAX) {
+        filter.add("min_price <= ?", price);
+    }
+    match read.bool("has_seats") {
+        Some(true) => filter.clauses.push("seats_free > 0".into()),
+        Some(false) => filter.clauses.push("seats_free = 0".into()),
+        None => {}
+    }
+    read.finish()?;
+    state.caught_up(after, &["catalog"]).await?;
+
+    let order = if sort == "popularity" {
+        if let Some(c) = &cursor {
+            filter.add2("(seats_sold, listing_id) < (?1, ?2)", c.key, c.id.clone());
+        }
+        "seats_sold DESC, listing_id DESC"
+    } else {
+        if let Some(c) = &cursor {
+            filter.add2("(starts_at, listing_id) > (?1, ?2)", c.key, c.id.clone());
+        }
+        "starts_at, listing_id"
+    };
+    filter.args.push(Arg::Int(limit + 1));
+    let sql = format!(
+        "SELECT {COLUMNS} FROM rm_listings WHERE {} ORDER BY {order} LIMIT ${}",
+        filter.clauses.join(" AND "),
+        filter.args.len()
+    );
+    let mut conn = conn(&state).await?;
+    let rows = conn.db().rows(&sql, filter.args).await?;
+    let mut items = rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+    let next_cursor = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items.last().map(|last| {
+            let key = if sort == "popularity" {
+                last.seats_sold
+            } else {
+                last.starts_at.timestamp_millis()
+            };
+            Cursor::new(sort, key, &last.id.to_string()).encode()
+        })
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next_cursor }))
+}

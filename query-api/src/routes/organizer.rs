@@ -1,0 +1,314 @@
+//! An organizer's own listings and the attendees of one listing (organizer, their door
+//! staff, or an admin).
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use chrono::{DateTime, Utc};
+use command_api::extract::AuthUser;
+use command_api::openapi::problems;
+use command_api::ApiError;
+use domain::{Actor, Role};
+use eventlog::sql::Arg;
+use serde::Serialize;
+use utoipa::{OpenApi, ToSchema};
+use uuid::Uuid;
+
+use super::AfterParam;
+use crate::access::{conn, path_id, user_id};
+use crate::cursor::Cursor;
+use crate::error::QueryError;
+use crate::params::{Params, Reader};
+use crate::state::QueryState;
+use crate::views::{time, Page};
+
+pub(super) fn router() -> Router<QueryState> {
+    Router::new()
+        .route("/organizer/listings", get(listings))
+        .route("/listings/{listing_id}/attendees", get(attendees))
+}
+
+/// The operations of this file.
+#[derive(OpenApi)]
+#[openapi(paths(listings, attendees))]
+pub(crate) struct OrganizerApi;
+
+/// One of the organizer's listings, whatever its status.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrganizerListing {
+    /// The listing.
+    pub id: Uuid,
+    /// Its organizer.
+    pub organizer_id: Uuid,
+    /// Title.
+    pub title: String,
+    /// `draft`, `published`, `sales_closed` or `cancelled`.
+    pub status: String,
+    /// City.
+    pub city: String,
+    /// When it starts.
+    pub starts_at: DateTime<Utc>,
+    /// Seats in all.
+    pub capacity: i64,
+    /// Seats sold.
+    pub seats_sold: i64,
+    /// Seats that can be held now.
+    pub seats_free: i64,
+    /// When it was published.
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// The people booked on a listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attendees {
+    /// The listing.
+    pub listing_id: Uuid,
+    /// Tickets of confirmed bookings.
+    pub tickets: i64,
+    /// Of those, tickets admitted at the door.
+    pub checked_in: i64,
+    /// Every booking, oldest first (cancelled ones too, with their status).
+    pub bookings: Vec<Attendee>,
+}
+
+/// One booking on a listing, with its buyer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attendee {
+    /// The booking.
+    pub booking_id: Uuid,
+    /// The buyer.
+    pub buyer_id: Uuid,
+    /// The buyer's display name.
+    pub name: Option<String>,
+    /// The buyer's e-mail.
+    pub email: Option<String>,
+    /// The ticket type's name.
+    pub ticket_type_name: String,
+    /// Seats booked.
+    pub seats: i64,
+    /// `confirmed` or `cancelled`.
+    pub status: String,
+    /// When it was booked.
+    pub confirmed_at: DateTime<Utc>,
+    /// Its tickets.
+    pub tickets: Vec<AttendeeTicket>,
+}
+
+/// A ticket as the door sees it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttendeeTicket {
+    /// The ticket.
+    pub id: Uuid,
+    /// The code scanned at the door.
+    pub code: String,
+    /// When it was admitted.
+    pub checked_in_at: Option<DateTime<Utc>>,
+}
+
+fn uuid(text: &str) -> Uuid {
+    Uuid::parse_str(text).unwrap_or_default()
+}
+
+/// The organizer (or admin) asking, or 403.
+pub(crate) fn organizer_or_admin(actor: &Actor) -> Result<(), ApiError> {
+    match actor.role {
+        Role::Organizer | Role::Admin => Ok(()),
+        _ => Err(ApiError::Forbidden(
+            "only organizers and admins see this".into(),
+        )),
+    }
+}
+
+/// The caller's listings (every listing for an admin), soonest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/organizer/listings",
+    tag = "organizer",
+    params(
+        ("limit" = Option<i64>, Query, description = "Page size, 1-100 (default 20)"),
+        ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page"),
+        AfterParam,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One page of listings", body = Page<OrganizerListing>),
+        (status = 401, response = problems::Unauthorized),
+        (status = 403, response = problems::Forbidden),
+        (status = 422, response = problems::Unprocessable),
+        (status = 503, response = super::Behind),
+        (status = 500, response = problems::Internal),
+    )
+)]
+async fn listings(
+    State(state): State<QueryState>,
+    AuthUser(actor): AuthUser,
+    params: Params,
+) -> Result<Json<Page<OrganizerListing>>, QueryError> {
+    let mut read = Reader::new(&params);
+    let after = read.after();
+    let limit = read.limit();
+    let cursor = read.cursor("organizer_starts_at");
+    read.finish()?;
+    organizer_or_admin(&actor)?;
+    state.caught_up(after, &["catalog"]).await?;
+    let mut clauses = Vec::new();
+    let mut args = Vec::new();
+    if !actor.is_admin() {
+        args.push(Arg::from(actor.user_id.to_string()));
+        clauses.push(format!("organizer_id = ${}", args.len()));
+    }
+    if let Some(c) = &cursor {
+        args.extend([Arg::Int(c.key), Arg::from(c.id.clone())]);
+        let n = args.len();
+        clauses.push(format!("(starts_at, listing_id) > (${}, ${n})", n - 1));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    };
+    args.push(Arg::Int(limit + 1));
+    let sql = format!(
+        "SELECT listing_id, organizer_id, title, status, city, starts_at, capacity, seats_sold, \
+         seats_free, published_at FROM rm_listings {filter} \
+         ORDER BY starts_at, listing_id LIMIT ${}",
+        args.len()
+    );
+    let mut conn = conn(&state).await?;
+    let rows = conn.db().rows(&sql, args).await?;
+    let mut items = rows
+        .iter()
+        .map(|r| {
+            Ok(OrganizerListing {
+                id: uuid(&r.text(0)?),
+                organizer_id: uuid(&r.text(1)?),
+                title: r.text(2)?,
+                status: r.text(3)?,
+                city: r.text(4)?,
+                starts_at: time(r.int(5)?),
+                capacity: r.int(6)?,
+                seats_sold: r.int(7)?,
+                seats_free: r.int(8)?,
+                published_at: r.opt_int(9)?.map(time),
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+    let mut next_cursor = None;
+    if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        next_cursor = items.last().map(|l| {
+            Cursor::new(
+                "organizer_starts_at",
+                l.starts_at.timestamp_millis(),
+                &l.id.to_string(),
+            )
+            .encode()
+        });
+    }
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// Who booked a listing, with their tickets and what was admitted.
+///
+/// For the listing's organizer, their door staff and admins; 403 for anyone else.
+#[utoipa::path(
+    get,
+    path = "/listings/{listing_id}/attendees",
+    tag = "organizer",
+    params(("listing_id" = Uuid, Path, description = "The listing"), AfterParam),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The listing's bookings and tickets", body = Attendees),
+        (status = 401, response = problems::Unauthorized),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 422, response = problems::Unprocessable),
+        (status = 503, response = super::Behind),
+        (status = 500, response = problems::Internal),
+    )
+)]
+async fn attendees(
+    State(state): State<QueryState>,
+    AuthUser(actor): AuthUser,
+    Path(listing): Path<String>,
+    params: Params,
+) -> Result<Json<Attendees>, QueryError> {
+    let mut read = Reader::new(&params);
+    let after = read.after();
+    read.finish()?;
+    state.caught_up(after, &["catalog", "bookings"]).await?;
+    let id = path_id(&listing, "listing")?;
+    let mut conn = conn(&state).await?;
+    let mut db = conn.db();
+    let owner: Vec<(String,)> = db
+        .fetch(
+            "SELECT organizer_id FROM rm_listings WHERE listing_id = $1",
+            vec![Arg::from(id.clone())],
+        )
+        .await?;
+    let (organizer,) = owner
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::NotFound(format!("no listing {listing}")))?;
+    let allowed = actor.is_admin() || user_id(&organizer).is_some_and(|o| actor.works_for(o));
+    if !allowed {
+        return Err(ApiError::Forbidden(
+            "only the listing's organizer, their staff or an admin see its attendees".into(),
+        )
+        .into());
+    }
+    let bookings = db
+        .rows(
+            "SELECT b.booking_id, b.buyer, p.display_name, p.email, b.ticket_type_name, b.seats, \
+             b.status, b.confirmed_at FROM rm_bookings b \
+             LEFT JOIN rm_people p ON p.user_id = b.buyer \
+             WHERE b.listing_id = $1 ORDER BY b.confirmed_at, b.booking_id",
+            vec![Arg::from(id.clone())],
+        )
+        .await?;
+    let tickets: Vec<(String, String, String, Option<i64>)> = db
+        .fetch(
+            "SELECT booking_id, ticket_id, code, checked_in_at FROM rm_tickets \
+             WHERE listing_id = $1 ORDER BY booking_id, ordinal",
+            vec![Arg::from(id.clone())],
+        )
+        .await?;
+    let mut by_booking: HashMap<String, Vec<AttendeeTicket>> = HashMap::new();
+    for (booking, ticket, code, checked_in_at) in tickets {
+        by_booking.entry(booking).or_default().push(AttendeeTicket {
+            id: uuid(&ticket),
+            code,
+            checked_in_at: checked_in_at.map(time),
+        });
+    }
+    let mut answer = Attendees {
+        listing_id: uuid(&id),
+        tickets: 0,
+        checked_in: 0,
+        bookings: Vec::new(),
+    };
+    for r in &bookings {
+        let booking_id = r.text(0)?;
+        let status = r.text(6)?;
+        let tickets = by_booking.remove(&booking_id).unwrap_or_default();
+        if status == "confirmed" {
+            answer.tickets += tickets.len() as i64;
+            answer.checked_in +=
+                tickets.iter().filter(|t| t.checked_in_at.is_some()).count() as i64;
+        }
+        answer.bookings.push(Attendee {
+            booking_id: uuid(&booking_id),
+            buyer_id: uuid(&r.text(1)?),
+            name: r.opt_text(2)?,
+            email: r.opt_text(3)?,
+            ticket_type_name: r.text(4)?,
+            seats: r.int(5)?,
+            status,
+            confirmed_at: time(r.int(7)?),
+            tickets,
+        });
+    }
+    Ok(Json(answer))
+}

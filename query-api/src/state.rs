@@ -1,0 +1,68 @@
+//! The query API's state and the read-your-writes wait.
+
+use std::time::Duration;
+
+use axum::extract::FromRef;
+use command_api::auth::jwt::Keys;
+use command_api::Clock;
+use eventlog::EventLog;
+use projections::status::Projections;
+
+use crate::error::QueryError;
+
+/// How long a read waits for the projections to reach the `after` position.
+const CATCH_UP: Duration = Duration::from_secs(2);
+
+/// Everything a read handler needs, cheap to clone.
+#[derive(Debug, Clone)]
+pub struct QueryState {
+    /// The event log; its pool also holds the read-model tables.
+    pub log: EventLog,
+    /// Token keys, to authenticate callers.
+    pub keys: Keys,
+    /// The application clock (token expiry, seconds left on holds).
+    pub clock: Clock,
+    /// The projections' progress, for read-your-writes and live streams.
+    pub projections: Projections,
+}
+
+impl QueryState {
+    /// State over `log`, verifying tokens with `keys`, reading time from `clock`.
+    pub fn new(log: EventLog, keys: Keys, clock: Clock, projections: Projections) -> Self {
+        Self {
+            log,
+            keys,
+            clock,
+            projections,
+        }
+    }
+
+    /// Waits until every projection in `names` has applied `after` (when given); a 503
+    /// when they do not get there in time.
+    pub async fn caught_up(&self, after: Option<i64>, names: &[&str]) -> Result<(), QueryError> {
+        let Some(position) = after else {
+            return Ok(());
+        };
+        let reached = self
+            .projections
+            .wait_for(&self.log, names, position, CATCH_UP)
+            .await?;
+        if reached {
+            Ok(())
+        } else {
+            Err(QueryError::Behind)
+        }
+    }
+}
+
+impl FromRef<QueryState> for Keys {
+    fn from_ref(state: &QueryState) -> Self {
+        state.keys.clone()
+    }
+}
+
+impl FromRef<QueryState> for Clock {
+    fn from_ref(state: &QueryState) -> Self {
+        state.clock.clone()
+    }
+}
