@@ -156,6 +156,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_DEMO")]
     pub demo: bool,
 
+    /// Run the projector workers in this process (`false` for API-only processes at
+    /// scale, with `boxoffice project` workers beside them).
+    #[arg(long, env = "BOXOFFICE_PROJECTIONS", default_value_t = true, action = clap::ArgAction::Set)]
+    pub projections: bool,
+
     /// `/ready` fails when a projection has been behind the log head without progress
     /// for this many seconds.
     #[arg(long, env = "BOXOFFICE_PROJECTION_STUCK_AFTER", default_value_t = 30)]

@@ -48,7 +48,7 @@ async fn main() -> anyhow::Result<()> {
                 let _ = scheduler_stop.changed().await;
             }));
             let mut workers = vec![scheduler];
-            {
+            if args.projections {
                 let (log, registry, mut stop) = (log.clone(), registry.clone(), stopped.clone());
                 workers.push(tokio::spawn(projections::run(
                     log,

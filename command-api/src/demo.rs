@@ -1,6 +1,8 @@
-//! Demo data: organizers, customers and listings created through the API's own routes
-//! (in process, no network), so everything the demo shows went through the same checks
-//! as a real client's requests.
+//! Demo data: organizers, customers, listings and a few sales created through the API's
+//! own routes (in process, no network), so everything the demo shows went through the
+//! same checks as a real client's requests: Alice has tickets for the jazz night and waits
+//! for the sold-out workshop that Bob booked, so "my tickets", the waitlist position and the
+//! organizer's analytics all have something to show.
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
@@ -46,6 +48,30 @@ impl Client {
         Ok(value)
     }
 
+    /// Holds `seats` of `ticket_type` and confirms them with the sandbox's paying card.
+    async fn book(
+        &self,
+        token: &str,
+        listing: &str,
+        ticket_type: &str,
+        seats: u32,
+    ) -> anyhow::Result<Value> {
+        let held = self
+            .post(
+                &format!("/api/v1/listings/{listing}/holds"),
+                Some(token),
+                json!({"ticket_type_id": ticket_type, "seats": seats}),
+            )
+            .await?;
+        let hold = held["hold_id"].as_str().unwrap_or_default();
+        self.post(
+            &format!("/api/v1/listings/{listing}/holds/{hold}/confirm"),
+            Some(token),
+            json!({"payment_token": "tok_ok"}),
+        )
+        .await
+    }
+
     async fn account(&self, email: &str, name: &str, kind: &str) -> anyhow::Result<String> {
         self.post(
             "/api/v1/accounts",
@@ -81,12 +107,13 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
         "organizer@boxoffice.demo".to_owned(),
         "organizer".to_owned(),
     ));
+    let mut customers = Vec::new();
     for (email, name) in [
         ("alice@boxoffice.demo", "Alice"),
         ("bob@boxoffice.demo", "Bob"),
         ("admin@boxoffice.demo", "Admin"),
     ] {
-        client.account(email, name, "customer").await?;
+        customers.push(client.account(email, name, "customer").await?);
         accounts.push((email.to_owned(), "customer".to_owned()));
     }
     crate::admin::grant_role(&log, "admin@boxoffice.demo", domain::Role::Admin).await?;
@@ -118,6 +145,7 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
         ),
     ];
     let mut listings = Vec::new();
+    let mut first_types = Vec::new();
     for (title, category, city, days, types) in specs {
         let starts = now + TimeDelta::days(days);
         let ticket_types: Vec<Value> = types
@@ -155,8 +183,26 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
                 json!({}),
             )
             .await?;
+        first_types.push(
+            created["ticket_type_ids"][0]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
         listings.push((title.to_owned(), id));
     }
+    let (alice, bob) = (&customers[0], &customers[1]);
+    let (jazz, workshop) = (&listings[0].1, &listings[2].1);
+    client.book(alice, jazz, &first_types[0], 2).await?;
+    client.book(bob, jazz, &first_types[0], 4).await?;
+    client.book(bob, workshop, &first_types[2], 6).await?;
+    client
+        .post(
+            &format!("/api/v1/listings/{workshop}/waitlist"),
+            Some(alice),
+            json!({"ticket_type_id": first_types[2], "party_size": 1}),
+        )
+        .await?;
     Ok(DemoSummary { accounts, listings })
 }
 
