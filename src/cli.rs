@@ -106,6 +106,13 @@ pub struct ProjectArgs {
     /// Events applied per transaction.
     #[arg(long, env = "BOXOFFICE_PROJECTION_BATCH", default_value_t = 1000)]
     pub batch: usize,
+    /// Serve `/health`, `/ready` and `/metrics` on this address (e.g. `127.0.0.1:9100`).
+    #[arg(long, env = "BOXOFFICE_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
+    /// `/ready` fails when a projection has been behind the log head without progress
+    /// for this many seconds.
+    #[arg(long, env = "BOXOFFICE_PROJECTION_STUCK_AFTER", default_value_t = 30)]
+    pub projection_stuck_after: u64,
 }
 
 /// Options of `replay`.

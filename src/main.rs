@@ -2,6 +2,7 @@
 //! telemetry, connect, hand over to the library that does the work.
 
 mod cli;
+mod health;
 mod telemetry;
 mod tools;
 
@@ -143,7 +144,28 @@ async fn main() -> anyhow::Result<()> {
                 batch: args.batch.max(1),
                 ..projections::RunnerConfig::default()
             };
-            projections::run(log, registry, which, config, shutdown_signal()).await;
+            let (stop, mut stopped) = tokio::sync::watch::channel(false);
+            if let Some(addr) = &args.metrics_addr {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .with_context(|| format!("binding {addr}"))?;
+                println!("projector health on http://{}", listener.local_addr()?);
+                let stuck_after = std::time::Duration::from_secs(args.projection_stuck_after);
+                let router = health::router(log.clone(), registry.clone(), stuck_after);
+                let mut stopped = stopped.clone();
+                tokio::spawn(command_api::serve(listener, router, async move {
+                    let _ = stopped.changed().await;
+                }));
+            }
+            let shutdown = async move {
+                shutdown_signal().await;
+                let _ = stop.send(true);
+            };
+            tokio::spawn(shutdown);
+            projections::run(log, registry, which, config, async move {
+                let _ = stopped.changed().await;
+            })
+            .await;
         }
         Command::Replay(args) => {
             let which = args.choice.resolve()?;

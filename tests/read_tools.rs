@@ -82,15 +82,47 @@ async fn killed_projector_resumes(db: TestDb) {
     );
 
     let mut child = boxoffice(&url)
-        .args(["project"])
-        .stdout(Stdio::null())
+        .args(["project", "--metrics-addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let health = line
+        .trim()
+        .strip_prefix("projector health on ")
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
     let deadline = Instant::now() + Duration::from_secs(60);
     while checkpoints(&log).await.iter().any(|p| *p < head) {
         assert!(Instant::now() < deadline, "the projector did not catch up");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+    // The worker reports its health like serve does.
+    let client = reqwest::Client::new();
+    let ready = client.get(format!("{health}/ready")).send().await.unwrap();
+    assert_eq!(ready.status(), 200);
+    let expected = format!("boxoffice_projection_checkpoint{{projection=\"catalog\"}} {head}");
+    let mut metrics = String::new();
+    for _ in 0..50 {
+        metrics = client
+            .get(format!("{health}/metrics"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if metrics.contains(&expected) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(metrics.contains(&expected), "{metrics}");
     child.kill().unwrap();
     child.wait().unwrap();
     let out = run(&url, &["verify"]);
