@@ -10,3 +10,4 @@ export TEST_DATABASE_URL
 cargo build --release --locked -p bench
 target/release/eventlog-bench
 target/release/flash-sale
+target/release/read-side-bench

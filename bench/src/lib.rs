@@ -1,4 +1,7 @@
-//! Shared helpers for the benchmarks in `src/bin/`: timing loops and figure printing.
+//! Shared helpers for the benchmarks in `src/bin/`: timing loops, figure printing and the
+//! in-process app.
+
+pub mod app;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -46,4 +49,77 @@ pub fn row(label: &str, per_second: f64, unit: &str) {
 pub fn ratio(label: &str, ours: f64, baseline: f64) {
     let r = if baseline > 0.0 { ours / baseline } else { 0.0 };
     println!("  {label:<58} {r:>12.2}x  ({ours:.0} / {baseline:.0})");
+}
+
+/// Request rate and latencies of a closed loop: `workers` tasks each call `op` back to
+/// back until `duration` has passed.
+#[derive(Debug, Default)]
+pub struct Latencies {
+    /// Successful calls per second.
+    pub rate: f64,
+    /// Latency of every successful call, in microseconds.
+    pub micros: Vec<u32>,
+    /// Calls that failed (transport error or unexpected status).
+    pub errors: u64,
+}
+
+impl Latencies {
+    /// The `p` quantile (0–1) of the latencies, in milliseconds.
+    pub fn quantile_ms(&mut self, p: f64) -> f64 {
+        if self.micros.is_empty() {
+            return 0.0;
+        }
+        self.micros.sort_unstable();
+        let i = ((self.micros.len() as f64 - 1.0) * p).round() as usize;
+        f64::from(self.micros[i]) / 1000.0
+    }
+
+    /// Prints rate, p50 and p99 as one row.
+    pub fn print(&mut self, label: &str) {
+        let (p50, p99) = (self.quantile_ms(0.5), self.quantile_ms(0.99));
+        println!(
+            "  {label:<44} {:>9.0} req/s  p50 {p50:>7.2} ms  p99 {p99:>7.2} ms  errors {}",
+            self.rate, self.errors
+        );
+    }
+}
+
+/// Runs `workers` copies of `op` until `duration` has passed, timing every call.
+///
+/// `op` returns whether the call succeeded; only successful calls count and are timed.
+pub async fn latencies<F, Fut>(workers: usize, duration: Duration, op: F) -> Latencies
+where
+    F: Fn(usize, u64) -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = bool> + Send,
+{
+    let op = Arc::new(op);
+    let start = Instant::now();
+    let deadline = start + duration;
+    let tasks: Vec<_> = (0..workers)
+        .map(|worker| {
+            let op = op.clone();
+            tokio::spawn(async move {
+                let (mut micros, mut errors, mut round) = (Vec::new(), 0u64, 0u64);
+                while Instant::now() < deadline {
+                    let t = Instant::now();
+                    if op(worker, round).await {
+                        micros.push(t.elapsed().as_micros().min(u128::from(u32::MAX)) as u32);
+                    } else {
+                        errors += 1;
+                    }
+                    round += 1;
+                }
+                (micros, errors)
+            })
+        })
+        .collect();
+    let mut out = Latencies::default();
+    for task in tasks {
+        if let Ok((micros, errors)) = task.await {
+            out.micros.extend(micros);
+            out.errors += errors;
+        }
+    }
+    out.rate = out.micros.len() as f64 / start.elapsed().as_secs_f64();
+    out
 }

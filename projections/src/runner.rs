@@ -208,6 +208,13 @@ async fn run_one(
                 let last = events.last().expect("a batch is never empty here");
                 position = last.position;
                 let last_event_at = last.recorded_at;
+                // Commit-to-visible lag of every event in the batch (one clock read).
+                let now = Utc::now();
+                let lag = metrics::histogram!("boxoffice_projection_visible_lag_seconds", "projection" => name);
+                for event in &events {
+                    let micros = (now - event.recorded_at).num_microseconds().unwrap_or(0);
+                    lag.record(micros.max(0) as f64 / 1e6);
+                }
                 events.clear();
                 let head = log.head().await.unwrap_or(position);
                 registry.update(name, |s| {

@@ -2,6 +2,9 @@
 //! over HTTP keep-alive holding 1–4 seats and confirming until it sells out. The same run
 //! measures the load with the hot writer off (plain load-decide-append with retries) and a
 //! no-op endpoint's request rate, prints the ratios, and checks the log for overselling.
+//! The projections run in the same process, as in production; a watcher polls the
+//! `catalog` checkpoint every millisecond to measure how long after a booking's answer
+//! its position becomes visible on the read side.
 //!
 //! `cargo run --release -p bench --bin flash-sale -- --postgres-url postgres://…`
 
@@ -11,11 +14,12 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 use clap::Parser;
-use command_api::{ApiConfig, AppState, Clock};
+use command_api::ApiConfig;
 use domain::listing::ListingState;
 use domain::{Aggregate, ListingAggregate};
 use eventlog::testing::TestDb;
-use eventlog::StreamId;
+use eventlog::{EventLog, StreamId};
+use projections::status::checkpoint_name;
 use rand::Rng;
 use serde_json::{json, Value};
 
@@ -34,6 +38,9 @@ struct Args {
     /// Seconds of the no-op measurement.
     #[arg(long, default_value_t = 5)]
     noop_seconds: u64,
+    /// Do not run the projections in-process (and do not measure their lag).
+    #[arg(long)]
+    no_projections: bool,
     /// PostgreSQL server to create scratch databases on (else only SQLite runs).
     #[arg(long, env = "TEST_DATABASE_URL")]
     postgres_url: Option<String>,
@@ -41,10 +48,11 @@ struct Args {
 
 struct Server {
     url: String,
+    log: EventLog,
     db: TestDb,
 }
 
-async fn start(db: TestDb, hot: bool) -> anyhow::Result<Server> {
+async fn start(db: TestDb, hot: bool, run_projections: bool) -> anyhow::Result<Server> {
     let log = db.log().await;
     let config = ApiConfig {
         hot_writer: hot,
@@ -52,20 +60,50 @@ async fn start(db: TestDb, hot: bool) -> anyhow::Result<Server> {
         login_attempts_per_address: u32::MAX,
         ..ApiConfig::default()
     };
-    let state = AppState::new(
+    let app = bench::app::start(log.clone(), config, run_projections).await?;
+    Ok(Server {
+        url: app.url,
         log,
-        Clock::system(),
-        b"bench-secret-bench-secret-bench-secret",
-        config,
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(command_api::serve(
-        listener,
-        command_api::router(state),
-        std::future::pending(),
-    ));
-    Ok(Server { url, db })
+        db,
+    })
+}
+
+/// When each `catalog` checkpoint was first seen, polled every millisecond until `stop`.
+async fn watch_catalog(
+    log: EventLog,
+    stop: Arc<AtomicBool>,
+) -> anyhow::Result<Vec<(i64, Instant)>> {
+    let name = checkpoint_name("catalog");
+    let mut seen = Vec::new();
+    let mut last = log.checkpoint(&name).await?;
+    let mut tick = tokio::time::interval(Duration::from_millis(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while !stop.load(Ordering::Relaxed) {
+        tick.tick().await;
+        let position = log.checkpoint(&name).await?;
+        if position > last {
+            last = position;
+            seen.push((position, Instant::now()));
+        }
+    }
+    Ok(seen)
+}
+
+/// Microseconds from each answer (position, when it arrived) to the first poll that saw
+/// the `catalog` checkpoint at or past it; 0 when it was visible before the answer came.
+fn visible_lag(answers: &[(i64, Instant)], seen: &[(i64, Instant)]) -> (Vec<u32>, usize) {
+    let mut lags = Vec::with_capacity(answers.len());
+    let mut never = 0;
+    for (position, answered) in answers {
+        let i = seen.partition_point(|(p, _)| p < position);
+        match seen.get(i) {
+            Some((_, at)) => {
+                lags.push(at.saturating_duration_since(*answered).as_micros() as u32);
+            }
+            None => never += 1,
+        }
+    }
+    (lags, never)
 }
 
 async fn post(
@@ -165,6 +203,12 @@ struct Outcome {
     errors: u64,
     retries: u64,
     elapsed: f64,
+    /// (log position, when the answer arrived) of every successful hold and confirmation.
+    answers: Vec<(i64, Instant)>,
+    /// Answer-to-visible lag on the `catalog` projection, microseconds.
+    visible_lag: Vec<u32>,
+    /// Answers whose position the catalog had not shown when the watcher stopped.
+    never_visible: usize,
 }
 
 async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
@@ -179,6 +223,8 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     }
     let sold_out = Arc::new(AtomicBool::new(false));
     let errors = Arc::new(AtomicU64::new(0));
+    let stop_watch = Arc::new(AtomicBool::new(args.no_projections));
+    let watcher = tokio::spawn(watch_catalog(server.log.clone(), stop_watch.clone()));
     let deadline = Instant::now() + Duration::from_secs(args.max_seconds);
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -226,6 +272,9 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
                     continue;
                 }
                 out.holds += 1;
+                if let Some(position) = body["position"].as_i64() {
+                    out.answers.push((position, Instant::now()));
+                }
                 let hold = body["hold_id"].as_str().unwrap_or_default().to_owned();
                 let mut status = 0;
                 for _ in 0..20 {
@@ -241,6 +290,9 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
                         break;
                     };
                     out.confirm_latency.push(t.elapsed().as_micros() as u32);
+                    if let (201, Some(position)) = (code, body["position"].as_i64()) {
+                        out.answers.push((position, Instant::now()));
+                    }
                     status = code;
                     if code == 409 && is_concurrent_change(&body) {
                         out.retries += 1;
@@ -268,9 +320,27 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
         total.retries += out.retries;
         total.hold_latency.extend(out.hold_latency);
         total.confirm_latency.extend(out.confirm_latency);
+        total.answers.extend(out.answers);
     }
     total.elapsed = start.elapsed().as_secs_f64();
     total.errors = errors.load(Ordering::Relaxed);
+
+    // Let the catalog catch up with the last answer (at most 10 s), then stop watching.
+    let newest = if args.no_projections {
+        0
+    } else {
+        total.answers.iter().map(|a| a.0).max().unwrap_or(0)
+    };
+    let catalog = checkpoint_name("catalog");
+    let catch_up = Instant::now() + Duration::from_secs(10);
+    while server.log.checkpoint(&catalog).await? < newest && Instant::now() < catch_up {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    stop_watch.store(true, Ordering::Relaxed);
+    let seen = watcher.await??;
+    if !args.no_projections {
+        (total.visible_lag, total.never_visible) = visible_lag(&total.answers, &seen);
+    }
 
     // Verify from the log: fold the listing stream afresh.
     let log = server.db.log().await;
@@ -343,6 +413,26 @@ fn report(label: &str, o: &mut Outcome) -> f64 {
         pct(&mut o.confirm_latency, 0.99),
         pct(&mut o.confirm_latency, 1.0)
     );
+    if o.visible_lag.len() + o.never_visible == 0 {
+        return rate;
+    }
+    let p99 = pct(&mut o.visible_lag, 0.99);
+    println!(
+        "    catalog visible after the answer, ms: p50 {:.1} p99 {p99:.1} max {:.1} ({} answers{}); target p99 < 100 ms: {}",
+        pct(&mut o.visible_lag, 0.5),
+        pct(&mut o.visible_lag, 1.0),
+        o.visible_lag.len(),
+        if o.never_visible > 0 {
+            format!(", {} never visible within 10 s", o.never_visible)
+        } else {
+            String::new()
+        },
+        if p99 < 100.0 && o.never_visible == 0 {
+            "reached"
+        } else {
+            "NOT reached"
+        }
+    );
     rate
 }
 
@@ -372,10 +462,10 @@ async fn backend(
     args: &Args,
 ) -> anyhow::Result<()> {
     println!("\n{name}: {} seats, {} buyers", args.seats, args.buyers);
-    let hot = start(fresh().await, true).await?;
+    let hot = start(fresh().await, true, !args.no_projections).await?;
     let mut hot_out = sale(&hot, args).await?;
     let hot_rate = report("hot writer", &mut hot_out);
-    let plain = start(fresh().await, false).await?;
+    let plain = start(fresh().await, false, !args.no_projections).await?;
     let mut plain_out = sale(&plain, args).await?;
     let plain_rate = report("plain (hot writer off)", &mut plain_out);
     let noop_rate = noop(&hot, args).await?;

@@ -1,0 +1,230 @@
+//! The read-side benchmark: seeds a log with domain-decided sales, then measures a raw
+//! scan of the whole log against a full replay of every projection, and the query API's
+//! search and detail against the no-op `GET /health`, on SQLite and PostgreSQL.
+//!
+//! `cargo run --release -p bench --bin read-side-bench -- --events 1000000 --postgres-url postgres://…`
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::Parser;
+use command_api::ApiConfig;
+use eventlog::testing::TestDb;
+use eventlog::EventLog;
+use projections::testing::{seed, SeedPlan};
+use projections::Projection;
+
+/// Read-side benchmark.
+#[derive(Parser, Debug)]
+struct Args {
+    /// Events to seed per backend.
+    #[arg(long, default_value_t = 1_000_000)]
+    events: u64,
+    /// Events to seed on SQLite: its replay runs near 1,500 events/s, so 1,000,000 would
+    /// take over ten minutes.
+    #[arg(long, default_value_t = 100_000)]
+    sqlite_events: u64,
+    /// Events per seeding append (one transaction).
+    #[arg(long, default_value_t = 5000)]
+    append_batch: usize,
+    /// Events per replay transaction.
+    #[arg(long, default_value_t = 5000)]
+    replay_batch: usize,
+    /// Also replay each projection alone and print its rate (where the time goes).
+    #[arg(long)]
+    each: bool,
+    /// Concurrent readers of the query measurements.
+    #[arg(long, default_value_t = 64)]
+    readers: usize,
+    /// Seconds of each query measurement.
+    #[arg(long, default_value_t = 5)]
+    seconds: u64,
+    /// PostgreSQL server to create scratch databases on (else only SQLite runs).
+    #[arg(long, env = "TEST_DATABASE_URL")]
+    postgres_url: Option<String>,
+}
+
+/// Seeds about `events` events: ordinary listings (two types of 200 seats) and four very
+/// large ones (100,000 seats) that get half of the activity.
+async fn fill(log: &EventLog, events: u64, append_batch: usize) -> anyhow::Result<Vec<String>> {
+    let plan = SeedPlan {
+        listings: (events / 500).clamp(20, 5000) as usize,
+        capacity: 200,
+        large_listings: 4,
+        large_capacity: 100_000,
+        events,
+        append_batch,
+        seed: 7,
+    };
+    let started = Instant::now();
+    let summary = seed(log, &plan)
+        .await
+        .map_err(|e| anyhow::anyhow!("seed: {e}"))?;
+    let elapsed = started.elapsed().as_secs_f64();
+    println!(
+        "  seeded {} events ({} listings, {} large; {} bookings) in {elapsed:.1}s ({:.0} events/s)",
+        summary.events,
+        plan.listings + plan.large_listings,
+        plan.large_listings,
+        summary.bookings,
+        summary.events as f64 / elapsed
+    );
+    Ok(summary.listings.iter().map(ToString::to_string).collect())
+}
+
+/// Reads the whole log in pages of 10,000; returns events per second.
+async fn raw_scan(log: &EventLog) -> anyhow::Result<(u64, f64)> {
+    let started = Instant::now();
+    let (mut after, mut count) = (0i64, 0u64);
+    loop {
+        let events = log.read_all(after, 10_000).await?;
+        let Some(last) = events.last() else { break };
+        after = last.position;
+        count += events.len() as u64;
+    }
+    Ok((count, count as f64 / started.elapsed().as_secs_f64()))
+}
+
+/// Times `GET {url}{path(worker, round)}` from `readers` clients.
+async fn measure(
+    readers: usize,
+    seconds: u64,
+    url: &str,
+    path: impl Fn(usize, u64) -> String + Send + Sync + 'static,
+) -> anyhow::Result<bench::Latencies> {
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(readers + 8)
+        .build()?;
+    let url = url.to_owned();
+    let path = Arc::new(path);
+    Ok(bench::latencies(
+        readers,
+        Duration::from_secs(seconds),
+        move |worker, round| {
+            let request = client.get(format!("{url}{}", path(worker, round)));
+            async move {
+                match request.send().await {
+                    Ok(response) => {
+                        response.status().is_success() && response.bytes().await.is_ok()
+                    }
+                    Err(_) => false,
+                }
+            }
+        },
+    )
+    .await)
+}
+
+async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Result<()> {
+    println!("\n{name}: {events} events");
+    let log = db.log().await;
+    let listings = fill(&log, events, args.append_batch).await?;
+
+    let (scanned, scan_rate) = raw_scan(&log).await?;
+    println!("  raw scan: {scanned} events");
+    bench::row(
+        "raw scan of the log (read_all, 10,000 a page)",
+        scan_rate,
+        "events",
+    );
+    let progress =
+        projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
+    println!(
+        "  replay: {} events in {:.1}s, swapped: {}",
+        progress.events,
+        progress.elapsed.as_secs_f64(),
+        progress.swapped
+    );
+    let replay_rate = progress.rate();
+    bench::row(
+        "replay of every projection (catalog, bookings, analytics)",
+        replay_rate,
+        "events",
+    );
+    bench::ratio("replay / raw scan", replay_rate, scan_rate);
+    println!(
+        "  target replay >= 100,000 events/s: {}",
+        if replay_rate >= 100_000.0 {
+            "reached"
+        } else {
+            "NOT reached"
+        }
+    );
+    if args.each {
+        for projection in Projection::ALL {
+            let alone =
+                projections::replay::replay(&log, &[projection], args.replay_batch, &mut |_| {})
+                    .await?;
+            bench::row(
+                &format!("replay of {} alone", projection.name()),
+                alone.rate(),
+                "events",
+            );
+        }
+    }
+
+    let app = bench::app::start(log.clone(), ApiConfig::default(), true).await?;
+    let head = log.head().await?;
+    let names: Vec<&str> = Projection::ALL.iter().map(|p| p.name()).collect();
+    let caught_up = app
+        .projections
+        .wait_for(&log, &names, head, Duration::from_secs(60))
+        .await?;
+    if !caught_up {
+        println!(
+            "  (projections not caught up after 60 s: {:?})",
+            app.projections.statuses()
+        );
+    }
+    let (readers, seconds) = (args.readers, args.seconds);
+    let mut search = measure(readers, seconds, &app.url, |_, _| {
+        "/api/v1/listings?q=seeded&city=Lyon&limit=20".to_owned()
+    })
+    .await?;
+    let ids = Arc::new(listings);
+    let pick = ids.clone();
+    let mut detail = measure(readers, seconds, &app.url, move |worker, round| {
+        // A cheap spread over the listings, different per reader and round.
+        let i = (worker as u64 * 7919 + round * 104_729) as usize % pick.len();
+        format!("/api/v1/listings/{}", pick[i])
+    })
+    .await?;
+    let mut noop = measure(readers, seconds, &app.url, |_, _| "/health".to_owned()).await?;
+    println!("  queries, {readers} readers x {seconds}s each:");
+    search.print("GET /api/v1/listings?q=seeded&city=Lyon");
+    detail.print(&format!(
+        "GET /api/v1/listings/{{id}} ({} listings)",
+        ids.len()
+    ));
+    noop.print("GET /health (no-op)");
+    bench::ratio("detail / no-op requests", detail.rate, noop.rate);
+    bench::ratio("search / no-op requests", search.rate, noop.rate);
+    println!(
+        "  target detail >= 1/3 of no-op: {}",
+        if detail.rate * 3.0 >= noop.rate {
+            "reached"
+        } else {
+            "NOT reached"
+        }
+    );
+    drop(db);
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    println!("read-side: seed, raw scan vs replay, query rate vs no-op");
+    backend("SQLite", TestDb::sqlite(), args.sqlite_events, &args).await?;
+    if let Some(url) = args.postgres_url.clone() {
+        std::env::set_var(eventlog::testing::TEST_DATABASE_URL, &url);
+        let db = TestDb::postgres().await;
+        backend("PostgreSQL", db, args.events, &args)
+            .await
+            .context("PostgreSQL")?;
+    } else {
+        println!("\nPostgreSQL skipped: pass --postgres-url or set TEST_DATABASE_URL");
+    }
+    Ok(())
+}
