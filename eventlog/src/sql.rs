@@ -125,6 +125,44 @@ impl AnyRow {
     }
 }
 
+/// The SQLite spelling of a `$n` statement. SQLite treats `$1` as a *named* parameter and
+/// finds each name by a linear scan, so a statement with thousands of them (a multi-row
+/// upsert) costs quadratic time to prepare and bind; when the placeholders appear once each
+/// in order (`$1, $2, …`) they become anonymous `?`, which costs nothing to look up.
+fn sqlite_sql(sql: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut expected = 1u64;
+    let mut last = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'$' {
+            let start = i + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end].is_ascii_digit() {
+                end += 1;
+            }
+            if end > start {
+                if sql[start..end].parse::<u64>().ok() != Some(expected) {
+                    return std::borrow::Cow::Borrowed(sql);
+                }
+                expected += 1;
+                out.push_str(&sql[last..i]);
+                out.push('?');
+                last = end;
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    if expected == 1 {
+        return std::borrow::Cow::Borrowed(sql);
+    }
+    out.push_str(&sql[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 impl<'a> Db<'a> {
     /// The connection inside `tx`.
     pub fn of(tx: &'a mut LogTx) -> Self {
@@ -151,10 +189,13 @@ impl<'a> Db<'a> {
     /// Runs a statement; returns the rows it touched.
     pub async fn exec(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(c) => bound!(sqlx::query(sql), args)
-                .execute(&mut **c)
-                .await?
-                .rows_affected(),
+            Db::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                bound!(sqlx::query(&sql), args)
+                    .execute(&mut **c)
+                    .await?
+                    .rows_affected()
+            }
             Db::Postgres(c) => bound!(sqlx::query(sql), args)
                 .execute(&mut **c)
                 .await?
@@ -179,7 +220,8 @@ impl<'a> Db<'a> {
     ) -> Result<Vec<T>, sqlx::Error> {
         match self {
             Db::Sqlite(c) => {
-                bound!(sqlx::query_as::<_, T>(sql), args)
+                let sql = sqlite_sql(sql);
+                bound!(sqlx::query_as::<_, T>(&sql), args)
                     .fetch_all(&mut **c)
                     .await
             }
@@ -194,12 +236,15 @@ impl<'a> Db<'a> {
     /// Runs a query and returns rows to read by column index (for wide rows).
     pub async fn rows(&mut self, sql: &str, args: Vec<Arg>) -> Result<Vec<AnyRow>, sqlx::Error> {
         Ok(match self {
-            Db::Sqlite(c) => bound!(sqlx::query(sql), args)
-                .fetch_all(&mut **c)
-                .await?
-                .into_iter()
-                .map(AnyRow::Sqlite)
-                .collect(),
+            Db::Sqlite(c) => {
+                let sql = sqlite_sql(sql);
+                bound!(sqlx::query(&sql), args)
+                    .fetch_all(&mut **c)
+                    .await?
+                    .into_iter()
+                    .map(AnyRow::Sqlite)
+                    .collect()
+            }
             Db::Postgres(c) => bound!(sqlx::query(sql), args)
                 .fetch_all(&mut **c)
                 .await?
@@ -245,4 +290,23 @@ pub fn placeholders(first: usize, count: usize) -> String {
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_sql;
+
+    #[test]
+    fn placeholders_in_order_become_anonymous_for_sqlite() {
+        assert_eq!(
+            sqlite_sql("INSERT INTO t VALUES ($1, $2), ($3, $4)"),
+            "INSERT INTO t VALUES (?, ?), (?, ?)"
+        );
+        assert_eq!(sqlite_sql("SELECT 1"), "SELECT 1");
+        // Out of order or repeated: left numbered (SQLite binds `$n` by its number).
+        let reordered = "UPDATE t SET a = $2 WHERE b = $1";
+        assert_eq!(sqlite_sql(reordered), reordered);
+        let repeated = "SELECT $1 WHERE x = $1";
+        assert_eq!(sqlite_sql(repeated), repeated);
+    }
 }

@@ -51,8 +51,10 @@ pub(crate) trait Record: Sized + Clone {
     fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error>;
 }
 
-/// Statements carry at most this many bound values (SQLite's limit is 32,766).
-const MAX_ARGS: usize = 30_000;
+/// Statements carry at most this many bound values: enough rows per statement to save
+/// round trips, few enough that parsing and planning one stays cheap (SQLite's hard limit
+/// is 32,766, PostgreSQL's 65,535).
+const MAX_ARGS: usize = 2_000;
 
 /// Loads the rows whose `column` is one of `values`.
 pub(crate) async fn load_where<R: Record>(
