@@ -116,7 +116,7 @@ impl EventLog {
     /// Applies every pending migration (log, checkpoints, snapshots and read models).
     pub async fn migrate(&self) -> Result<(), LogError> {
         match &self.inner.pool {
-            Pool::Sqlite(pool) => {
+            Pool::Sqlite(pool, _) => {
                 migrations::migrator(migrations::Dialect::Sqlite)
                     .run(pool)
                     .await?
@@ -138,7 +138,7 @@ impl EventLog {
     /// The SQLite pool, for read models that live beside the log (None on PostgreSQL).
     pub fn sqlite_pool(&self) -> Option<&sqlx::SqlitePool> {
         match &self.inner.pool {
-            Pool::Sqlite(pool) => Some(pool),
+            Pool::Sqlite(pool, _) => Some(pool),
             Pool::Postgres(_) => None,
         }
     }
@@ -147,7 +147,7 @@ impl EventLog {
     pub fn postgres_pool(&self) -> Option<&sqlx::PgPool> {
         match &self.inner.pool {
             Pool::Postgres(pool) => Some(pool),
-            Pool::Sqlite(_) => None,
+            Pool::Sqlite(..) => None,
         }
     }
 
@@ -299,7 +299,7 @@ async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool), L
             .max_connections(max)
             .connect_with(connect)
             .await?;
-        Ok((Backend::Sqlite, Pool::Sqlite(pool)))
+        Ok((Backend::Sqlite, Pool::Sqlite(pool, Default::default())))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)

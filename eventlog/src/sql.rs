@@ -24,6 +24,17 @@ pub enum Arg {
     OptInt(Option<i64>),
     /// A timestamp (TEXT on SQLite, TIMESTAMPTZ on PostgreSQL).
     Time(DateTime<Utc>),
+    /// A `text[]` (PostgreSQL only: bulk writes with `UNNEST`, lookups with `= ANY`).
+    Texts(Vec<Option<String>>),
+    /// An `int8[]` (PostgreSQL only).
+    Ints(Vec<Option<i64>>),
+}
+
+impl Arg {
+    /// Whether this is an array (which only PostgreSQL binds).
+    pub fn is_array(&self) -> bool {
+        matches!(self, Arg::Texts(_) | Arg::Ints(_))
+    }
 }
 
 impl From<&str> for Arg {
@@ -70,10 +81,39 @@ macro_rules! bound {
                 Arg::Int(v) => query.bind(v),
                 Arg::OptInt(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v),
+                Arg::Texts(_) | Arg::Ints(_) => unreachable!("arrays are refused before binding"),
             };
         }
         query
     }};
+}
+
+macro_rules! bound_pg {
+    ($query:expr, $args:expr) => {{
+        let mut query = $query;
+        for arg in $args {
+            query = match arg {
+                Arg::Text(v) => query.bind(v),
+                Arg::OptText(v) => query.bind(v),
+                Arg::Int(v) => query.bind(v),
+                Arg::OptInt(v) => query.bind(v),
+                Arg::Time(v) => query.bind(v),
+                Arg::Texts(v) => query.bind(v),
+                Arg::Ints(v) => query.bind(v),
+            };
+        }
+        query
+    }};
+}
+
+/// SQLite cannot bind arrays; a caller that passes one has a bug, reported as an error.
+fn refuse_arrays(args: &[Arg]) -> Result<(), sqlx::Error> {
+    if args.iter().any(Arg::is_array) {
+        return Err(sqlx::Error::Protocol(
+            "array arguments are only for PostgreSQL".into(),
+        ));
+    }
+    Ok(())
 }
 
 /// Tuples both backends can decode.
@@ -190,13 +230,14 @@ impl<'a> Db<'a> {
     pub async fn exec(&mut self, sql: &str, args: Vec<Arg>) -> Result<u64, sqlx::Error> {
         Ok(match self {
             Db::Sqlite(c) => {
+                refuse_arrays(&args)?;
                 let sql = sqlite_sql(sql);
                 bound!(sqlx::query(&sql), args)
                     .execute(&mut **c)
                     .await?
                     .rows_affected()
             }
-            Db::Postgres(c) => bound!(sqlx::query(sql), args)
+            Db::Postgres(c) => bound_pg!(sqlx::query(sql), args)
                 .execute(&mut **c)
                 .await?
                 .rows_affected(),
@@ -220,13 +261,14 @@ impl<'a> Db<'a> {
     ) -> Result<Vec<T>, sqlx::Error> {
         match self {
             Db::Sqlite(c) => {
+                refuse_arrays(&args)?;
                 let sql = sqlite_sql(sql);
                 bound!(sqlx::query_as::<_, T>(&sql), args)
                     .fetch_all(&mut **c)
                     .await
             }
             Db::Postgres(c) => {
-                bound!(sqlx::query_as::<_, T>(sql), args)
+                bound_pg!(sqlx::query_as::<_, T>(sql), args)
                     .fetch_all(&mut **c)
                     .await
             }
@@ -237,6 +279,7 @@ impl<'a> Db<'a> {
     pub async fn rows(&mut self, sql: &str, args: Vec<Arg>) -> Result<Vec<AnyRow>, sqlx::Error> {
         Ok(match self {
             Db::Sqlite(c) => {
+                refuse_arrays(&args)?;
                 let sql = sqlite_sql(sql);
                 bound!(sqlx::query(&sql), args)
                     .fetch_all(&mut **c)
@@ -245,7 +288,7 @@ impl<'a> Db<'a> {
                     .map(AnyRow::Sqlite)
                     .collect()
             }
-            Db::Postgres(c) => bound!(sqlx::query(sql), args)
+            Db::Postgres(c) => bound_pg!(sqlx::query(sql), args)
                 .fetch_all(&mut **c)
                 .await?
                 .into_iter()

@@ -50,7 +50,7 @@ impl LogTx {
     /// The SQLite connection, for the caller's own statements (None on PostgreSQL).
     pub fn sqlite(&mut self) -> Option<&mut SqliteConnection> {
         match &mut self.tx {
-            Tx::Sqlite(tx) => Some(&mut **tx),
+            Tx::Sqlite(tx, _) => Some(&mut **tx),
             Tx::Postgres(_) => None,
         }
     }
@@ -59,7 +59,7 @@ impl LogTx {
     pub fn postgres(&mut self) -> Option<&mut PgConnection> {
         match &mut self.tx {
             Tx::Postgres(tx) => Some(&mut **tx),
-            Tx::Sqlite(_) => None,
+            Tx::Sqlite(..) => None,
         }
     }
 

@@ -4,6 +4,7 @@ pub(crate) mod postgres;
 pub(crate) mod sqlite;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};
@@ -16,14 +17,20 @@ use crate::types::{Snapshot, StreamId};
 /// A connection pool for one backend.
 #[derive(Debug, Clone)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    /// SQLite, with the in-process gate every write transaction passes (see [`Pool::begin`]).
+    Sqlite(SqlitePool, Arc<tokio::sync::Mutex<()>>),
     Postgres(PgPool),
 }
 
 /// An open transaction on one backend.
 #[derive(Debug)]
 pub(crate) enum Tx {
-    Sqlite(Transaction<'static, Sqlite>),
+    /// SQLite, holding this process's write gate (if a write transaction) until dropped.
+    Sqlite(
+        Transaction<'static, Sqlite>,
+        // Held, never read: dropping it (after the transaction) lets the next writer in.
+        #[allow(dead_code)] Option<tokio::sync::OwnedMutexGuard<()>>,
+    ),
     Postgres(Transaction<'static, Postgres>),
 }
 
@@ -43,9 +50,18 @@ pub(crate) struct RawEvent {
 
 impl Pool {
     /// Begins a write transaction (SQLite: `BEGIN IMMEDIATE`, so it never has to upgrade).
+    ///
+    /// SQLite has one writer at a time, and a connection that finds the lock taken sleeps
+    /// in its busy handler (up to 100 ms a nap) before trying again. Inside one process the
+    /// writers (the log's writer, projections, the notifier) therefore queue on an async
+    /// mutex first, handed over in order the moment a transaction ends; the busy handler
+    /// is left for other processes.
     pub async fn begin(&self) -> Result<Tx, LogError> {
         Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?),
+            Self::Sqlite(pool, gate) => {
+                let turn = gate.clone().lock_owned().await;
+                Tx::Sqlite(pool.begin_with("BEGIN IMMEDIATE").await?, Some(turn))
+            }
             Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -53,7 +69,7 @@ impl Pool {
     /// Events after `after`, in position order, at most `limit`.
     pub async fn read_all(&self, after: i64, limit: i64) -> Result<Vec<RawEvent>, LogError> {
         match self {
-            Self::Sqlite(pool) => sqlite::read_all(pool, after, limit).await,
+            Self::Sqlite(pool, _) => sqlite::read_all(pool, after, limit).await,
             Self::Postgres(pool) => postgres::read_all(pool, after, limit).await,
         }
     }
@@ -66,7 +82,7 @@ impl Pool {
         limit: i64,
     ) -> Result<Vec<RawEvent>, LogError> {
         match self {
-            Self::Sqlite(pool) => sqlite::read_stream(pool, stream.as_str(), from, limit).await,
+            Self::Sqlite(pool, _) => sqlite::read_stream(pool, stream.as_str(), from, limit).await,
             Self::Postgres(pool) => postgres::read_stream(pool, stream.as_str(), from, limit).await,
         }
     }
@@ -74,7 +90,7 @@ impl Pool {
     /// The highest committed position (0 for an empty log).
     pub async fn head(&self) -> Result<i64, LogError> {
         match self {
-            Self::Sqlite(pool) => sqlite::head(pool).await,
+            Self::Sqlite(pool, _) => sqlite::head(pool).await,
             Self::Postgres(pool) => postgres::head(pool).await,
         }
     }
@@ -82,7 +98,7 @@ impl Pool {
     /// A stream's version (0 when it does not exist).
     pub async fn stream_version(&self, stream: &StreamId) -> Result<u64, LogError> {
         let versions = match self {
-            Self::Sqlite(pool) => {
+            Self::Sqlite(pool, _) => {
                 let mut conn = pool.acquire().await?;
                 sqlite::versions(&mut conn, &[stream.to_string()]).await?
             }
@@ -97,7 +113,7 @@ impl Pool {
     /// The newest snapshot of a stream, if any.
     pub async fn load_snapshot(&self, stream: &StreamId) -> Result<Option<Snapshot>, LogError> {
         match self {
-            Self::Sqlite(pool) => sqlite::load_snapshot(pool, stream).await,
+            Self::Sqlite(pool, _) => sqlite::load_snapshot(pool, stream).await,
             Self::Postgres(pool) => postgres::load_snapshot(pool, stream).await,
         }
     }
@@ -105,7 +121,7 @@ impl Pool {
     /// Stores a snapshot unless a newer one is already there.
     pub async fn save_snapshot(&self, snapshot: &Snapshot) -> Result<(), LogError> {
         match self {
-            Self::Sqlite(pool) => sqlite::save_snapshot(pool, snapshot).await,
+            Self::Sqlite(pool, _) => sqlite::save_snapshot(pool, snapshot).await,
             Self::Postgres(pool) => postgres::save_snapshot(pool, snapshot).await,
         }
     }
@@ -120,7 +136,7 @@ impl Pool {
 
     async fn begin_read(&self) -> Result<Tx, LogError> {
         Ok(match self {
-            Self::Sqlite(pool) => Tx::Sqlite(pool.begin().await?),
+            Self::Sqlite(pool, _) => Tx::Sqlite(pool.begin().await?, None),
             Self::Postgres(pool) => Tx::Postgres(pool.begin().await?),
         })
     }
@@ -131,7 +147,7 @@ impl Tx {
     /// first, so position assignment (and therefore commit order) is serialised.
     pub async fn lock_head(&mut self) -> Result<i64, LogError> {
         match self {
-            Self::Sqlite(tx) => sqlite::lock_head(tx).await,
+            Self::Sqlite(tx, _) => sqlite::lock_head(tx).await,
             Self::Postgres(tx) => postgres::lock_head(tx).await,
         }
     }
@@ -139,7 +155,7 @@ impl Tx {
     /// Where the given event ids are already stored.
     pub async fn existing(&mut self, ids: &[Uuid]) -> Result<HashMap<Uuid, Existing>, LogError> {
         match self {
-            Self::Sqlite(tx) => sqlite::existing(tx, ids).await,
+            Self::Sqlite(tx, _) => sqlite::existing(tx, ids).await,
             Self::Postgres(tx) => postgres::existing(tx, ids).await,
         }
     }
@@ -147,7 +163,7 @@ impl Tx {
     /// Current versions of the given streams (absent: no stream yet).
     pub async fn versions(&mut self, streams: &[String]) -> Result<HashMap<String, u64>, LogError> {
         match self {
-            Self::Sqlite(tx) => sqlite::versions(tx, streams).await,
+            Self::Sqlite(tx, _) => sqlite::versions(tx, streams).await,
             Self::Postgres(tx) => postgres::versions(tx, streams).await,
         }
     }
@@ -155,7 +171,7 @@ impl Tx {
     /// Inserts planned rows and moves the head (PostgreSQL also notifies listeners on commit).
     pub async fn insert(&mut self, rows: &[Row], head: i64) -> Result<(), LogError> {
         match self {
-            Self::Sqlite(tx) => sqlite::insert(tx, rows).await,
+            Self::Sqlite(tx, _) => sqlite::insert(tx, rows).await,
             Self::Postgres(tx) => postgres::insert(tx, rows, head).await,
         }
     }
@@ -163,7 +179,7 @@ impl Tx {
     /// A consumer's checkpoint as seen by this transaction.
     pub async fn load_checkpoint(&mut self, name: &str) -> Result<i64, LogError> {
         match self {
-            Self::Sqlite(tx) => sqlite::load_checkpoint(tx, name).await,
+            Self::Sqlite(tx, _) => sqlite::load_checkpoint(tx, name).await,
             Self::Postgres(tx) => postgres::load_checkpoint(tx, name).await,
         }
     }
@@ -171,7 +187,7 @@ impl Tx {
     /// Stores a consumer's checkpoint in this transaction.
     pub async fn save_checkpoint(&mut self, name: &str, position: i64) -> Result<(), LogError> {
         match self {
-            Self::Sqlite(tx) => sqlite::save_checkpoint(tx, name, position).await,
+            Self::Sqlite(tx, _) => sqlite::save_checkpoint(tx, name, position).await,
             Self::Postgres(tx) => postgres::save_checkpoint(tx, name, position).await,
         }
     }
@@ -179,7 +195,7 @@ impl Tx {
     /// Commits.
     pub async fn commit(self) -> Result<(), LogError> {
         match self {
-            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Sqlite(tx, _) => tx.commit().await?,
             Self::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
@@ -188,7 +204,7 @@ impl Tx {
     /// Rolls back.
     pub async fn rollback(self) -> Result<(), LogError> {
         match self {
-            Self::Sqlite(tx) => tx.rollback().await?,
+            Self::Sqlite(tx, _) => tx.rollback().await?,
             Self::Postgres(tx) => tx.rollback().await?,
         }
         Ok(())
