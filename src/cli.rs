@@ -122,7 +122,7 @@ pub struct ReplayArgs {
     #[command(flatten)]
     pub choice: ProjectionChoice,
     /// Events applied per transaction.
-    #[arg(long, default_value_t = 5000)]
+    #[arg(long, default_value_t = 20_000)]
     pub batch: usize,
 }
 

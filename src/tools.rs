@@ -46,12 +46,13 @@ pub async fn replay(log: &EventLog, which: &[Projection], batch: usize) -> anyho
     let done = projections::replay::replay(log, which, batch, &mut report).await?;
     bar.finish_and_clear();
     println!(
-        "replayed {} ({} events up to position {}) in {:.2}s: {:.0} events/s; new tables swapped in",
+        "replayed {} ({} events up to position {}) in {:.2}s: {:.0} events/s; new tables swapped in ({:.2}s)",
         names.join(", "),
         done.events,
         done.position,
         done.elapsed.as_secs_f64(),
-        done.rate()
+        done.rate(),
+        done.swap.as_secs_f64()
     );
     Ok(())
 }

@@ -38,6 +38,8 @@ pub struct Progress {
     pub elapsed: Duration,
     /// Whether the copies are in place (the last call).
     pub swapped: bool,
+    /// How long the final catch-up and swap transaction took (the last call).
+    pub swap: Duration,
 }
 
 impl Progress {
@@ -118,8 +120,24 @@ async fn create_copies(
         }
         let copy = copy_name(table, generation);
         if db.is_postgres() {
-            db.exec_script(&format!("CREATE TABLE {copy} (LIKE {table} INCLUDING ALL)"))
+            // The copy only has to be filled: the swap inserts its rows into the live
+            // table, whose own indexes are kept then. So it is UNLOGGED (no WAL; a crash
+            // empties it, and it is a leftover then anyway) and keeps only its primary key
+            // (the projections' upserts and lookups are by key).
+            db.exec_script(&format!(
+                "CREATE UNLOGGED TABLE {copy} (LIKE {table} INCLUDING ALL)"
+            ))
+            .await?;
+            let secondary: Vec<(String,)> = db
+                .fetch(
+                    "SELECT indexrelid::regclass::text FROM pg_index \
+                     WHERE indrelid = $1::regclass AND NOT indisprimary",
+                    vec![Arg::Text(copy.clone())],
+                )
                 .await?;
+            for (index,) in secondary {
+                db.exec_script(&format!("DROP INDEX {index}")).await?;
+            }
         } else {
             let ddl: Vec<(String,)> = db
                 .fetch(
@@ -169,16 +187,32 @@ pub async fn replay(
         events: 0,
         elapsed: Duration::ZERO,
         swapped: false,
+        swap: Duration::ZERO,
     };
-    // Fill the copies while the live tables keep serving.
+    // Fill the copies while the live tables keep serving. The next batch is read and
+    // decoded while the current one is written.
+    let mut next = prefetch(log.clone(), 0, batch);
     loop {
+        let fetched = next.await.map_err(|e| {
+            ProjectionError::Log(eventlog::LogError::Database(sqlx::Error::Protocol(
+                e.to_string(),
+            )))
+        })??;
+        let applied = fetched.count;
+        let Some(last) = fetched.last else { break };
+        next = prefetch(log.clone(), last, batch);
         let mut tx = log.begin().await?;
-        let applied = apply_next(log, &mut tx, &copies, &mut state, batch).await?;
-        tx.commit().await?;
-        state.elapsed = started.elapsed();
-        if applied == 0 {
-            break;
+        {
+            let mut db = Db::of(&mut tx);
+            for (p, tables) in &copies {
+                p.apply(&mut db, tables, &fetched.facts).await?;
+            }
         }
+        tx.commit().await?;
+        state.position = last;
+        state.head = state.head.max(last);
+        state.events += applied as u64;
+        state.elapsed = started.elapsed();
         if applied < batch {
             state.head = log.head().await?.max(state.position);
         }
@@ -188,6 +222,7 @@ pub async fn replay(
         }
     }
     // Swap: under the live checkpoints' locks, catch up and rename.
+    let swap_started = Instant::now();
     let mut tx = log.begin().await?;
     for p in which {
         lock_checkpoint(&mut tx, &checkpoint_name(p.name())).await?;
@@ -217,9 +252,33 @@ pub async fn replay(
     tx.commit().await?;
     state.head = state.head.max(state.position);
     state.elapsed = started.elapsed();
+    state.swap = swap_started.elapsed();
     state.swapped = true;
     progress(state);
     Ok(state)
+}
+
+/// A batch read and decoded ahead.
+struct Fetched {
+    count: usize,
+    last: Option<i64>,
+    facts: Vec<(i64, crate::decode::Fact)>,
+}
+
+/// Reads and decodes the batch after `after` on another task.
+fn prefetch(
+    log: EventLog,
+    after: i64,
+    batch: usize,
+) -> tokio::task::JoinHandle<Result<Fetched, ProjectionError>> {
+    tokio::spawn(async move {
+        let events = log.read_all(after, batch).await?;
+        Ok(Fetched {
+            count: events.len(),
+            last: events.last().map(|e| e.position),
+            facts: decode_all(&events)?,
+        })
+    })
 }
 
 /// Reads the next batch after `state.position` and applies it to every copy in `tx`.
