@@ -63,7 +63,23 @@ pub(crate) async fn load_where<R: Record>(
     column: &str,
     values: &[String],
 ) -> Result<Vec<R>, sqlx::Error> {
+    if values.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut rows = Vec::new();
+    if db.is_postgres() {
+        // One array parameter: the same statement text whatever the count, planned once.
+        let sql = format!(
+            "SELECT {} FROM {} WHERE {column} = ANY($1)",
+            R::COLUMNS.join(", "),
+            tables.name(R::TABLE)
+        );
+        let keys = Arg::Texts(values.iter().cloned().map(Some).collect());
+        for row in db.rows(&sql, vec![keys]).await? {
+            rows.push(R::from_row(&row)?);
+        }
+        return Ok(rows);
+    }
     for chunk in values.chunks(MAX_ARGS) {
         let sql = format!(
             "SELECT {} FROM {} WHERE {column} IN ({})",
@@ -96,6 +112,17 @@ pub(crate) async fn save<'r, R: Record + 'r>(
         .filter(|c| !R::KEY.contains(c))
         .map(|c| format!("{c} = excluded.{c}"))
         .collect();
+    if db.is_postgres() {
+        return save_unnest(
+            db,
+            tables.name(R::TABLE),
+            R::COLUMNS,
+            R::KEY,
+            &updates,
+            &rows,
+        )
+        .await;
+    }
     for chunk in rows.chunks(per_statement) {
         let values: Vec<String> = (0..chunk.len())
             .map(|i| format!("({})", placeholders(i * width + 1, width)))
@@ -112,6 +139,61 @@ pub(crate) async fn save<'r, R: Record + 'r>(
         db.exec(&sql, args).await?;
     }
     Ok(())
+}
+
+/// PostgreSQL: every row in one statement, a column per array parameter
+/// (`INSERT … SELECT * FROM UNNEST($1::text[], $2::int8[], …)`), so the statement text is
+/// the same for any number of rows and is planned once per connection.
+async fn save_unnest<R: Record>(
+    db: &mut Db<'_>,
+    table: &str,
+    columns: &[&str],
+    key: &[&str],
+    updates: &[String],
+    rows: &[&R],
+) -> Result<(), sqlx::Error> {
+    let mut arrays: Vec<Arg> = Vec::with_capacity(columns.len());
+    let all: Vec<Vec<Arg>> = rows.iter().map(|r| r.to_args()).collect();
+    for column in 0..columns.len() {
+        let text = matches!(all[0][column], Arg::Text(_) | Arg::OptText(_));
+        arrays.push(if text {
+            Arg::Texts(
+                all.iter()
+                    .map(|r| match &r[column] {
+                        Arg::Text(v) => Some(v.clone()),
+                        Arg::OptText(v) => v.clone(),
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        } else {
+            Arg::Ints(
+                all.iter()
+                    .map(|r| match &r[column] {
+                        Arg::Int(v) => Some(*v),
+                        Arg::OptInt(v) => *v,
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        });
+    }
+    let casts: Vec<String> = arrays
+        .iter()
+        .enumerate()
+        .map(|(i, a)| match a {
+            Arg::Texts(_) => format!("${}::text[]", i + 1),
+            _ => format!("${}::int8[]", i + 1),
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO {table} ({}) SELECT * FROM UNNEST({}) ON CONFLICT ({}) DO UPDATE SET {}",
+        columns.join(", "),
+        casts.join(", "),
+        key.join(", "),
+        updates.join(", ")
+    );
+    db.exec(&sql, arrays).await.map(|_| ())
 }
 
 /// Rows of one table a batch works on: loaded once, changed in memory, the changed ones
