@@ -14,8 +14,7 @@ use serde_json::{json, Value};
 #[derive(Clone)]
 struct Health {
     log: EventLog,
-    registry: Projections,
-    stuck_after: Duration,
+    check: std::sync::Arc<dyn Fn(i64) -> (bool, Value) + Send + Sync>,
 }
 
 /// The router of a worker's health endpoints.
@@ -35,8 +34,7 @@ pub fn router(log: EventLog, registry: Projections, stuck_after: Duration) -> Ro
         )
         .with_state(Health {
             log,
-            registry,
-            stuck_after,
+            check: std::sync::Arc::new(registry.readiness_check(stuck_after)),
         })
 }
 
@@ -47,21 +45,14 @@ async fn ready(State(health): State<Health>) -> (StatusCode, Json<Value>) {
             Json(json!({ "status": "unavailable", "reason": "database unreachable" })),
         );
     };
-    let verdict = health
-        .registry
-        .readiness(head, chrono::Utc::now(), health.stuck_after);
-    let status = if verdict.ready {
-        StatusCode::OK
+    let (ready, projections) = (health.check)(head);
+    let (status, word) = if ready {
+        (StatusCode::OK, "ready")
     } else {
-        StatusCode::SERVICE_UNAVAILABLE
-    };
-    let word = if verdict.ready {
-        "ready"
-    } else {
-        "unavailable"
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
     };
     (
         status,
-        Json(json!({ "status": word, "log_head": head, "projections": verdict })),
+        Json(json!({ "status": word, "log_head": head, "projections": projections })),
     )
 }

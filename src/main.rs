@@ -37,12 +37,7 @@ async fn main() -> anyhow::Result<()> {
             let (stop, stopped) = tokio::sync::watch::channel(false);
             let registry = projections::Projections::new();
             let stuck_after = std::time::Duration::from_secs(args.projection_stuck_after);
-            let readiness = registry.clone();
-            let state = state.with_readiness("projections", move |head| {
-                let verdict = readiness.readiness(head, chrono::Utc::now(), stuck_after);
-                let detail = serde_json::to_value(&verdict).unwrap_or_default();
-                (verdict.ready, detail)
-            });
+            let state = state.with_readiness("projections", registry.readiness_check(stuck_after));
             let scheduler = command_api::Scheduler::new(state.clone());
             let mut scheduler_stop = stopped.clone();
             let scheduler = tokio::spawn(scheduler.run(async move {

@@ -19,7 +19,7 @@ pub fn operator() -> Actor {
 pub async fn grant_role(log: &EventLog, email: &str, role: Role) -> Result<UserId, ApiError> {
     let mut conn = PoolConn::acquire(log).await?;
     let row = fetch_optional!(
-        conn.target(),
+        conn.db(),
         (String,),
         "SELECT user_id FROM user_emails WHERE email = $1",
         email.trim().to_lowercase()

@@ -3,65 +3,10 @@
 //! PostgreSQL's `$1` placeholders; SQLite gets the same numbered `?1` form. Ids are stored
 //! as text and times as integers on both backends, so every bind is the same Rust type.
 
-use sqlx::{PgConnection, SqliteConnection};
-
-/// A connection on one backend to run a statement on.
-pub enum Target<'a> {
-    /// SQLite.
-    Sqlite(&'a mut SqliteConnection),
-    /// PostgreSQL.
-    Postgres(&'a mut PgConnection),
-}
-
-impl<'a> Target<'a> {
-    /// The connection of a shared log transaction.
-    pub fn of_tx(tx: &'a mut eventlog::LogTx) -> Target<'a> {
-        if tx.sqlite().is_some() {
-            Target::Sqlite(tx.sqlite().expect("checked above"))
-        } else {
-            Target::Postgres(tx.postgres().expect("a transaction is on one backend"))
-        }
-    }
-}
-
-impl Target<'_> {
-    /// A shorter-lived target on the same connection, to run several statements.
-    pub fn reborrow(&mut self) -> Target<'_> {
-        match self {
-            Target::Sqlite(c) => Target::Sqlite(c),
-            Target::Postgres(c) => Target::Postgres(c),
-        }
-    }
-}
-
-/// A pooled connection on either backend.
-pub enum PoolConn {
-    /// SQLite.
-    Sqlite(sqlx::pool::PoolConnection<sqlx::Sqlite>),
-    /// PostgreSQL.
-    Postgres(sqlx::pool::PoolConnection<sqlx::Postgres>),
-}
-
-impl PoolConn {
-    /// Takes a connection from the log's pool.
-    pub async fn acquire(log: &eventlog::EventLog) -> Result<Self, sqlx::Error> {
-        if let Some(pool) = log.sqlite_pool() {
-            Ok(Self::Sqlite(pool.acquire().await?))
-        } else if let Some(pool) = log.postgres_pool() {
-            Ok(Self::Postgres(pool.acquire().await?))
-        } else {
-            Err(sqlx::Error::PoolClosed)
-        }
-    }
-
-    /// The connection as a statement target.
-    pub fn target(&mut self) -> Target<'_> {
-        match self {
-            Self::Sqlite(c) => Target::Sqlite(c),
-            Self::Postgres(c) => Target::Postgres(c),
-        }
-    }
-}
+/// A connection on one backend to run a statement on: a [`eventlog::LogTx`]'s
+/// ([`Target::of`]) or a pooled one ([`PoolConn::db`]). The event log's SQL helper types,
+/// which the read side and the notifier use too.
+pub use eventlog::sql::{Conn as PoolConn, Db as Target};
 
 /// The SQLite spelling of a `$1`-style statement.
 pub fn sqlite_sql(sql: &str) -> String {

@@ -20,7 +20,7 @@ pub async fn booking_of(
 ) -> Result<Option<BookingId>, ApiError> {
     let mut conn = PoolConn::acquire(log).await?;
     let row = fetch_optional!(
-        conn.target(),
+        conn.db(),
         (String,),
         "SELECT booking_id FROM ticket_codes WHERE code = $1",
         code

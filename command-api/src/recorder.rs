@@ -123,7 +123,7 @@ async fn write(
 ) -> Result<(), eventlog::LogError> {
     let mut tx = log.begin().await?;
     {
-        let mut target = Target::of_tx(&mut tx);
+        let mut target = Target::of(&mut tx);
         for (stream, due) in deadlines {
             match due {
                 Some(due) => exec!(

@@ -45,7 +45,7 @@ impl Scheduler {
         let head = log.head().await?;
         let mut conn = PoolConn::acquire(log).await?;
         let streams = fetch_all!(
-            conn.target(),
+            conn.db(),
             (String,),
             "SELECT DISTINCT stream_id FROM events \
              WHERE stream_id LIKE 'listing-%' AND position > $1 AND position <= $2",
@@ -76,7 +76,7 @@ impl Scheduler {
         let now = self.state.clock.now();
         let mut conn = PoolConn::acquire(&self.state.log).await?;
         let due = fetch_all!(
-            conn.target(),
+            conn.db(),
             (String,),
             "SELECT stream_id FROM listing_deadlines WHERE due_at <= $1",
             now.timestamp_millis()

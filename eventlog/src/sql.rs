@@ -71,8 +71,10 @@ pub enum Db<'a> {
     Postgres(&'a mut PgConnection),
 }
 
+/// Binds `args` in order. Arrays bind only where the caller names `bind_array` (the
+/// PostgreSQL arms); SQLite refuses them before it gets here ([`refuse_arrays`]).
 macro_rules! bound {
-    ($query:expr, $args:expr) => {{
+    ($query:expr, $args:expr $(, $array:ident)?) => {{
         let mut query = $query;
         for arg in $args {
             query = match arg {
@@ -81,6 +83,11 @@ macro_rules! bound {
                 Arg::Int(v) => query.bind(v),
                 Arg::OptInt(v) => query.bind(v),
                 Arg::Time(v) => query.bind(v),
+                $(
+                    Arg::Texts(v) => $array!(query, v),
+                    Arg::Ints(v) => $array!(query, v),
+                )?
+                #[allow(unreachable_patterns)]
                 Arg::Texts(_) | Arg::Ints(_) => unreachable!("arrays are refused before binding"),
             };
         }
@@ -88,22 +95,10 @@ macro_rules! bound {
     }};
 }
 
-macro_rules! bound_pg {
-    ($query:expr, $args:expr) => {{
-        let mut query = $query;
-        for arg in $args {
-            query = match arg {
-                Arg::Text(v) => query.bind(v),
-                Arg::OptText(v) => query.bind(v),
-                Arg::Int(v) => query.bind(v),
-                Arg::OptInt(v) => query.bind(v),
-                Arg::Time(v) => query.bind(v),
-                Arg::Texts(v) => query.bind(v),
-                Arg::Ints(v) => query.bind(v),
-            };
-        }
-        query
-    }};
+macro_rules! bind_array {
+    ($query:expr, $value:expr) => {
+        $query.bind($value)
+    };
 }
 
 /// SQLite cannot bind arrays; a caller that passes one has a bug, reported as an error.
@@ -237,7 +232,7 @@ impl<'a> Db<'a> {
                     .await?
                     .rows_affected()
             }
-            Db::Postgres(c) => bound_pg!(sqlx::query(sql), args)
+            Db::Postgres(c) => bound!(sqlx::query(sql), args, bind_array)
                 .execute(&mut **c)
                 .await?
                 .rows_affected(),
@@ -268,7 +263,7 @@ impl<'a> Db<'a> {
                     .await
             }
             Db::Postgres(c) => {
-                bound_pg!(sqlx::query_as::<_, T>(sql), args)
+                bound!(sqlx::query_as::<_, T>(sql), args, bind_array)
                     .fetch_all(&mut **c)
                     .await
             }
@@ -288,7 +283,7 @@ impl<'a> Db<'a> {
                     .map(AnyRow::Sqlite)
                     .collect()
             }
-            Db::Postgres(c) => bound_pg!(sqlx::query(sql), args)
+            Db::Postgres(c) => bound!(sqlx::query(sql), args, bind_array)
                 .fetch_all(&mut **c)
                 .await?
                 .into_iter()

@@ -42,6 +42,15 @@ impl LogTx {
         self.tx.load_checkpoint(name).await
     }
 
+    /// A consumer's checkpoint, locked for the rest of this transaction, so that two
+    /// consumers of the same name (two workers, or a worker and a rebuild) cannot both
+    /// apply what follows it: the second waits, then sees the position the first moved
+    /// it to. On PostgreSQL the row is created if missing and locked `FOR UPDATE`; a
+    /// SQLite write transaction already excludes every other writer.
+    pub async fn lock_checkpoint(&mut self, name: &str) -> Result<i64, LogError> {
+        self.tx.lock_checkpoint(name).await
+    }
+
     /// Moves a consumer's checkpoint; it commits or rolls back with everything else here.
     pub async fn save_checkpoint(&mut self, name: &str, position: i64) -> Result<(), LogError> {
         self.tx.save_checkpoint(name, position).await

@@ -10,11 +10,8 @@ pub(crate) fn publish(previous_error: Option<&str>, status: &ProjectionStatus) {
     metrics::gauge!("boxoffice_projection_checkpoint", &label).set(status.checkpoint as f64);
     metrics::gauge!("boxoffice_projection_log_head", &label).set(status.head as f64);
     metrics::gauge!("boxoffice_projection_lag_events", &label).set(status.lag_events() as f64);
-    let lag_seconds = match (status.lag_events(), status.last_event_at) {
-        (0, _) | (_, None) => 0.0,
-        (_, Some(at)) => (chrono::Utc::now() - at).num_milliseconds().max(0) as f64 / 1000.0,
-    };
-    metrics::gauge!("boxoffice_projection_lag_seconds", &label).set(lag_seconds);
+    metrics::gauge!("boxoffice_projection_lag_seconds", &label)
+        .set(status.lag_seconds(chrono::Utc::now()));
     if let Some(at) = status.last_progress_at {
         metrics::gauge!(
             "boxoffice_projection_last_progress_timestamp_seconds",

@@ -152,32 +152,41 @@ async fn save_unnest<R: Record>(
     updates: &[String],
     rows: &[&R],
 ) -> Result<(), sqlx::Error> {
-    let mut arrays: Vec<Arg> = Vec::with_capacity(columns.len());
-    let all: Vec<Vec<Arg>> = rows.iter().map(|r| r.to_args()).collect();
-    for column in 0..columns.len() {
-        let text = matches!(all[0][column], Arg::Text(_) | Arg::OptText(_));
-        arrays.push(if text {
-            Arg::Texts(
-                all.iter()
-                    .map(|r| match &r[column] {
-                        Arg::Text(v) => Some(v.clone()),
-                        Arg::OptText(v) => v.clone(),
-                        _ => None,
-                    })
-                    .collect(),
-            )
-        } else {
-            Arg::Ints(
-                all.iter()
-                    .map(|r| match &r[column] {
-                        Arg::Int(v) => Some(*v),
-                        Arg::OptInt(v) => *v,
-                        _ => None,
-                    })
-                    .collect(),
-            )
-        });
+    // Transpose the rows into one array per column, moving each value once.
+    let mut by_column: Vec<Vec<Arg>> = vec![Vec::with_capacity(rows.len()); columns.len()];
+    for row in rows {
+        for (column, value) in by_column.iter_mut().zip(row.to_args()) {
+            column.push(value);
+        }
     }
+    let arrays: Vec<Arg> = by_column
+        .into_iter()
+        .map(|values| {
+            if matches!(values.first(), Some(Arg::Text(_) | Arg::OptText(_))) {
+                Arg::Texts(
+                    values
+                        .into_iter()
+                        .map(|v| match v {
+                            Arg::Text(v) => Some(v),
+                            Arg::OptText(v) => v,
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            } else {
+                Arg::Ints(
+                    values
+                        .into_iter()
+                        .map(|v| match v {
+                            Arg::Int(v) => Some(v),
+                            Arg::OptInt(v) => v,
+                            _ => None,
+                        })
+                        .collect(),
+                )
+            }
+        })
+        .collect();
     let casts: Vec<String> = arrays
         .iter()
         .enumerate()

@@ -22,7 +22,6 @@ use crate::decode::decode_all;
 use crate::error::ProjectionError;
 use crate::read::Projection;
 use crate::record::Tables;
-use crate::runner::lock_checkpoint;
 use crate::status::checkpoint_name;
 
 /// Where a replay is.
@@ -193,25 +192,17 @@ pub async fn replay(
     // decoded while the current one is written.
     let mut next = prefetch(log.clone(), 0, batch);
     loop {
-        let fetched = next.await.map_err(|e| {
-            ProjectionError::Log(eventlog::LogError::Database(sqlx::Error::Protocol(
-                e.to_string(),
-            )))
-        })??;
+        let fetched = match next.await {
+            Ok(fetched) => fetched?,
+            // The reading task panicked: carry the panic on here.
+            Err(error) => std::panic::resume_unwind(error.into_panic()),
+        };
         let applied = fetched.count;
         let Some(last) = fetched.last else { break };
         next = prefetch(log.clone(), last, batch);
         let mut tx = log.begin().await?;
-        {
-            let mut db = Db::of(&mut tx);
-            for (p, tables) in &copies {
-                p.apply(&mut db, tables, &fetched.facts).await?;
-            }
-        }
+        apply(&mut tx, &copies, &fetched, &mut state).await?;
         tx.commit().await?;
-        state.position = last;
-        state.head = state.head.max(last);
-        state.events += applied as u64;
         state.elapsed = started.elapsed();
         if applied < batch {
             state.head = log.head().await?.max(state.position);
@@ -225,9 +216,15 @@ pub async fn replay(
     let swap_started = Instant::now();
     let mut tx = log.begin().await?;
     for p in which {
-        lock_checkpoint(&mut tx, &checkpoint_name(p.name())).await?;
+        tx.lock_checkpoint(&checkpoint_name(p.name())).await?;
     }
-    while apply_next(log, &mut tx, &copies, &mut state, batch).await? > 0 {}
+    loop {
+        let fetched = fetch(log, state.position, batch).await?;
+        if fetched.count == 0 {
+            break;
+        }
+        apply(&mut tx, &copies, &fetched, &mut state).await?;
+    }
     {
         let mut db = Db::of(&mut tx);
         for (p, renamed) in &copies {
@@ -265,43 +262,43 @@ struct Fetched {
     facts: Vec<(i64, crate::decode::Fact)>,
 }
 
-/// Reads and decodes the batch after `after` on another task.
+/// Reads and decodes the batch after `after`.
+async fn fetch(log: &EventLog, after: i64, batch: usize) -> Result<Fetched, ProjectionError> {
+    let events = log.read_all(after, batch).await?;
+    Ok(Fetched {
+        count: events.len(),
+        last: events.last().map(|e| e.position),
+        facts: decode_all(&events)?,
+    })
+}
+
+/// [`fetch`] on another task, so the next batch is read while this one is written.
 fn prefetch(
     log: EventLog,
     after: i64,
     batch: usize,
 ) -> tokio::task::JoinHandle<Result<Fetched, ProjectionError>> {
-    tokio::spawn(async move {
-        let events = log.read_all(after, batch).await?;
-        Ok(Fetched {
-            count: events.len(),
-            last: events.last().map(|e| e.position),
-            facts: decode_all(&events)?,
-        })
-    })
+    tokio::spawn(async move { fetch(&log, after, batch).await })
 }
 
-/// Reads the next batch after `state.position` and applies it to every copy in `tx`.
-async fn apply_next(
-    log: &EventLog,
+/// Applies a fetched batch to every copy in `tx` and counts it in `state`.
+async fn apply(
     tx: &mut LogTx,
     copies: &[(Projection, Tables)],
+    fetched: &Fetched,
     state: &mut Progress,
-    batch: usize,
-) -> Result<usize, ProjectionError> {
-    let events = log.read_all(state.position, batch).await?;
-    let Some(last) = events.last() else {
-        return Ok(0);
+) -> Result<(), ProjectionError> {
+    let Some(last) = fetched.last else {
+        return Ok(());
     };
-    let facts = decode_all(&events)?;
     let mut db = Db::of(tx);
     for (p, tables) in copies {
-        p.apply(&mut db, tables, &facts).await?;
+        p.apply(&mut db, tables, &fetched.facts).await?;
     }
-    state.position = last.position;
-    state.head = state.head.max(last.position);
-    state.events += events.len() as u64;
-    Ok(events.len())
+    state.position = last;
+    state.head = state.head.max(last);
+    state.events += fetched.count as u64;
+    Ok(())
 }
 
 #[cfg(test)]

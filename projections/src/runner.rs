@@ -8,8 +8,8 @@ use std::future::Future;
 use std::time::Duration;
 
 use chrono::Utc;
-use eventlog::sql::{Arg, Db};
-use eventlog::{EventLog, LogTx, StoredEvent};
+use eventlog::sql::Db;
+use eventlog::{EventLog, StoredEvent};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
@@ -80,34 +80,6 @@ pub(crate) enum Outcome {
     Moved(i64),
 }
 
-/// Takes the checkpoint row's lock for this transaction and returns its position: on
-/// PostgreSQL `FOR UPDATE`, so two workers (or a worker and a replay's swap) never apply
-/// the same batch; on SQLite the transaction already holds the one write lock.
-pub(crate) async fn lock_checkpoint(tx: &mut LogTx, name: &str) -> Result<i64, sqlx::Error> {
-    let mut db = Db::of(tx);
-    let now = Utc::now().to_rfc3339();
-    let ensure = if db.is_postgres() {
-        "INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, 0, now()) \
-         ON CONFLICT (name) DO NOTHING"
-    } else {
-        "INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, 0, $2) \
-         ON CONFLICT (name) DO NOTHING"
-    };
-    let args = if db.is_postgres() {
-        vec![Arg::Text(name.to_owned())]
-    } else {
-        vec![Arg::Text(name.to_owned()), Arg::Text(now)]
-    };
-    db.exec(ensure, args).await?;
-    let lock = if db.is_postgres() {
-        "SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE"
-    } else {
-        "SELECT position FROM checkpoints WHERE name = $1"
-    };
-    let rows: Vec<(i64,)> = db.fetch(lock, vec![Arg::Text(name.to_owned())]).await?;
-    Ok(rows.first().map_or(0, |r| r.0))
-}
-
 /// Applies `events` (which follow `expected`) to `projection` in one transaction with its
 /// checkpoint `checkpoint`, writing to `tables`.
 pub(crate) async fn apply_batch(
@@ -123,7 +95,7 @@ pub(crate) async fn apply_batch(
     };
     let facts = decode_all(events)?;
     let mut tx = log.begin().await?;
-    let stored = lock_checkpoint(&mut tx, checkpoint).await?;
+    let stored = tx.lock_checkpoint(checkpoint).await?;
     if stored != expected {
         tx.rollback().await?;
         return Ok(Outcome::Moved(stored));

@@ -42,6 +42,14 @@ impl ProjectionStatus {
     pub fn lag_events(&self) -> i64 {
         (self.head - self.checkpoint).max(0)
     }
+
+    /// Seconds between `now` and the newest event applied while behind (0 when caught up).
+    pub fn lag_seconds(&self, now: DateTime<Utc>) -> f64 {
+        match (self.lag_events(), self.last_event_at) {
+            (0, _) | (_, None) => 0.0,
+            (_, Some(at)) => (now - at).num_milliseconds().max(0) as f64 / 1000.0,
+        }
+    }
 }
 
 /// A batch of changed listings, sent after the catalog committed it.
@@ -181,6 +189,22 @@ async fn checkpoints_reach(
     }))
 }
 
+impl Projections {
+    /// The `/ready` check of a process that runs projections: given the log head,
+    /// whether none is stuck (behind without progress for `stuck_after`), and the details.
+    pub fn readiness_check(
+        &self,
+        stuck_after: Duration,
+    ) -> impl Fn(i64) -> (bool, serde_json::Value) + Send + Sync + 'static {
+        let registry = self.clone();
+        move |head| {
+            let verdict = registry.readiness(head, Utc::now(), stuck_after);
+            let detail = serde_json::to_value(&verdict).unwrap_or_default();
+            (verdict.ready, detail)
+        }
+    }
+}
+
 /// Whether the projections are healthy enough to serve: not stuck while behind.
 #[derive(Debug, Clone, Serialize)]
 pub struct Readiness {
@@ -227,13 +251,7 @@ impl Projections {
                 } else {
                     "catching_up"
                 };
-                let lag_seconds = if lag_events == 0 {
-                    0.0
-                } else {
-                    status.last_event_at.map_or(0.0, |at| {
-                        (now - at).num_milliseconds().max(0) as f64 / 1000.0
-                    })
-                };
+                let lag_seconds = status.lag_seconds(now);
                 ProjectionVerdict {
                     status,
                     lag_events,

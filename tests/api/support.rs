@@ -75,14 +75,7 @@ impl TestApp {
             std::future::pending(),
         ));
         let stuck_after = std::time::Duration::from_secs(2);
-        let readiness = registry.clone();
-        let state = state.with_readiness("projections", move |head| {
-            let verdict = readiness.readiness(head, chrono::Utc::now(), stuck_after);
-            (
-                verdict.ready,
-                serde_json::to_value(verdict).unwrap_or_default(),
-            )
-        });
+        let state = state.with_readiness("projections", registry.readiness_check(stuck_after));
         let reads = query_api::QueryState::new(
             log.clone(),
             state.keys.clone(),

@@ -88,7 +88,7 @@ async fn claim<B: Serialize>(
     let now = state.clock.now().timestamp_millis();
     let mut conn = PoolConn::acquire(&state.log).await?;
     let inserted = exec!(
-        conn.target(),
+        conn.db(),
         "INSERT INTO idempotency_keys (scope, request_hash, status, response, created_at) \
          VALUES ($1, $2, NULL, NULL, $3) ON CONFLICT (scope) DO NOTHING",
         &scope,
@@ -99,7 +99,7 @@ async fn claim<B: Serialize>(
         return Ok(Claim::Fresh(scope));
     }
     let row = fetch_optional!(
-        conn.target(),
+        conn.db(),
         (String, Option<i64>, Option<String>, i64),
         "SELECT request_hash, status, response, created_at FROM idempotency_keys WHERE scope = $1",
         &scope
@@ -119,7 +119,7 @@ async fn claim<B: Serialize>(
         _ if now - created_at > STALE_MILLIS => {
             // The first attempt died without an answer: this retry takes it over.
             let taken = exec!(
-                conn.target(),
+                conn.db(),
                 "UPDATE idempotency_keys SET created_at = $1 \
                  WHERE scope = $2 AND status IS NULL AND created_at = $3",
                 now,
@@ -151,7 +151,7 @@ async fn remember(
         Ok(accepted) => (accepted.status, accepted.body.to_string()),
         Err(error) if error.status().is_server_error() => {
             exec!(
-                conn.target(),
+                conn.db(),
                 "DELETE FROM idempotency_keys WHERE scope = $1",
                 scope
             )?;
@@ -163,7 +163,7 @@ async fn remember(
         ),
     };
     exec!(
-        conn.target(),
+        conn.db(),
         "UPDATE idempotency_keys SET status = $1, response = $2 WHERE scope = $3",
         i64::from(status.as_u16()),
         &body,

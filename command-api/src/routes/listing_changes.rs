@@ -317,7 +317,7 @@ pub(crate) async fn cancel_bookings_of(
     state.recorder.flush().await;
     let mut conn = PoolConn::acquire(&state.log).await?;
     let bookings = fetch_all!(
-        conn.target(),
+        conn.db(),
         (String,),
         "SELECT booking_id FROM listing_bookings WHERE listing_id = $1",
         listing.to_string()

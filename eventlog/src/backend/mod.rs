@@ -184,6 +184,15 @@ impl Tx {
         }
     }
 
+    /// A consumer's checkpoint, locked until this transaction ends (SQLite: the
+    /// transaction already holds the one write lock).
+    pub async fn lock_checkpoint(&mut self, name: &str) -> Result<i64, LogError> {
+        match self {
+            Self::Sqlite(tx, _) => sqlite::load_checkpoint(tx, name).await,
+            Self::Postgres(tx) => postgres::lock_checkpoint(tx, name).await,
+        }
+    }
+
     /// Stores a consumer's checkpoint in this transaction.
     pub async fn save_checkpoint(&mut self, name: &str, position: i64) -> Result<(), LogError> {
         match self {

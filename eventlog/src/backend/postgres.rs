@@ -197,6 +197,24 @@ pub(crate) async fn load_checkpoint(tx: &mut PgConnection, name: &str) -> Result
     Ok(position.unwrap_or(0))
 }
 
+/// Creates the checkpoint row if missing, then locks it (`FOR UPDATE`) for this
+/// transaction and returns its position.
+pub(crate) async fn lock_checkpoint(tx: &mut PgConnection, name: &str) -> Result<i64, LogError> {
+    sqlx::query(
+        "INSERT INTO checkpoints (name, position, updated_at) VALUES ($1, 0, now()) \
+         ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .execute(&mut *tx)
+    .await?;
+    let position: i64 =
+        sqlx::query_scalar("SELECT position FROM checkpoints WHERE name = $1 FOR UPDATE")
+            .bind(name)
+            .fetch_one(&mut *tx)
+            .await?;
+    Ok(position)
+}
+
 pub(crate) async fn save_checkpoint(
     tx: &mut PgConnection,
     name: &str,

@@ -109,7 +109,7 @@ pub(super) async fn register(
     // with the same address waits on the row, then finds it taken.
     let mut tx = state.log.begin().await?;
     let claimed = exec!(
-        Target::of_tx(&mut tx),
+        Target::of(&mut tx),
         "INSERT INTO user_emails (email, user_id) VALUES ($1, $2) ON CONFLICT (email) DO NOTHING",
         email.as_str(),
         user_id.to_string()

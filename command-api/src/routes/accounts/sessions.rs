@@ -131,14 +131,7 @@ pub(super) async fn log_in(
     let user_id = account.id.to_string();
     let family = Uuid::now_v7().to_string();
     let mut conn = PoolConn::acquire(&state.log).await?;
-    let next = refresh::issue(
-        conn.target(),
-        &user_id,
-        &family,
-        now,
-        state.config.refresh_ttl,
-    )
-    .await?;
+    let next = refresh::issue(conn.db(), &user_id, &family, now, state.config.refresh_ttl).await?;
     tracing::info!(user.id = %account.id, "logged in");
     session(&state, &account, next, now)
 }
@@ -169,7 +162,7 @@ pub(super) async fn refresh(
     let now = state.clock.now();
     let token = body.refresh_token.trim();
     let mut conn = PoolConn::acquire(&state.log).await?;
-    let presented = refresh::look_up(conn.target(), token, now).await?;
+    let presented = refresh::look_up(conn.db(), token, now).await?;
     drop(conn);
     let (family, user) = match presented {
         Presented::Valid { family_id, user_id } => (family_id, user_id),
@@ -195,18 +188,18 @@ pub(super) async fn refresh(
         .ok_or_else(|| anyhow::anyhow!("a refresh token names no account"))?;
     if !account.is_active() {
         let mut conn = PoolConn::acquire(&state.log).await?;
-        refresh::revoke_family(conn.target(), &family, now).await?;
+        refresh::revoke_family(conn.db(), &family, now).await?;
         return Err(suspended());
     }
 
     let mut tx = state.log.begin().await?;
-    if !refresh::mark_used(Target::of_tx(&mut tx), token, now).await? {
+    if !refresh::mark_used(Target::of(&mut tx), token, now).await? {
         // Another request used it between our look-up and now: a reuse like any other.
         drop(tx);
         return Err(reused(&state, &family, now).await?);
     }
     let next = refresh::issue(
-        Target::of_tx(&mut tx),
+        Target::of(&mut tx),
         &user,
         &family,
         now,
@@ -220,7 +213,7 @@ pub(super) async fn refresh(
 /// Revokes a family whose used token came back; the error to answer with.
 async fn reused(state: &AppState, family: &str, now: DateTime<Utc>) -> Result<ApiError, ApiError> {
     let mut conn = PoolConn::acquire(&state.log).await?;
-    refresh::revoke_family(conn.target(), family, now).await?;
+    refresh::revoke_family(conn.db(), family, now).await?;
     tracing::warn!(session.family = %family, "a used refresh token came back; family revoked");
     Ok(ApiError::Unauthorized(SESSION_ENDED.into()))
 }
@@ -247,13 +240,13 @@ pub(super) async fn log_out(
 ) -> Result<StatusCode, ApiError> {
     let now = state.clock.now();
     let mut conn = PoolConn::acquire(&state.log).await?;
-    let family = match refresh::look_up(conn.target(), body.refresh_token.trim(), now).await? {
+    let family = match refresh::look_up(conn.db(), body.refresh_token.trim(), now).await? {
         Presented::Valid { family_id, .. } | Presented::Reused { family_id } => family_id,
         Presented::Revoked | Presented::Expired | Presented::Unknown => {
             return Ok(StatusCode::NO_CONTENT)
         }
     };
-    refresh::revoke_family(conn.target(), &family, now).await?;
+    refresh::revoke_family(conn.db(), &family, now).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

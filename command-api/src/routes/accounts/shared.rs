@@ -73,7 +73,7 @@ pub(super) async fn find_by_email(
     };
     let mut conn = PoolConn::acquire(&state.log).await?;
     let row = fetch_optional!(
-        conn.target(),
+        conn.db(),
         (String,),
         "SELECT user_id FROM user_emails WHERE email = $1",
         email.as_str()
@@ -113,7 +113,7 @@ pub(super) async fn run(
         };
         if end_sessions {
             let now = state.clock.now();
-            refresh::revoke_user(Target::of_tx(&mut tx), &user_id.to_string(), now).await?;
+            refresh::revoke_user(Target::of(&mut tx), &user_id.to_string(), now).await?;
         }
         tx.commit().await?;
         return Ok(outcome.last_position());
