@@ -308,7 +308,15 @@ async fn a_failing_projection_is_reported_while_the_others_keep_going(db: &TestD
     )
     .await;
     running.drain(&log).await;
-    let analytics = running.registry.status("analytics").unwrap();
+    // The runner reports a batch just after committing it; give the report a moment.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let analytics = loop {
+        let status = running.registry.status("analytics").unwrap();
+        if status.last_error.is_none() || tokio::time::Instant::now() > deadline {
+            break status;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
     assert_eq!(analytics.last_error, None);
     assert!(
         running
