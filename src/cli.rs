@@ -1,6 +1,7 @@
 //! Command-line and environment configuration of every subcommand.
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use http_kit::Secret;
 
 /// boxoffice: an event-sourced booking engine.
 #[derive(Debug, Parser)]
@@ -143,7 +144,7 @@ pub struct ServeArgs {
 
     /// Secret that signs access tokens (at least 32 bytes). Unset: a random one per start,
     /// so tokens do not survive a restart and processes cannot share them.
-    #[arg(long, env = "BOXOFFICE_JWT_SECRET", hide_env_values = true)]
+    #[arg(long, env = "BOXOFFICE_JWT_SECRET", hide_env_values = true, value_parser = long_secret)]
     pub jwt_secret: Option<Secret>,
 
     /// Minutes a hold keeps its seats.
@@ -187,24 +188,12 @@ pub struct ServeArgs {
     pub notifier: notifier::NotifierConfig,
 }
 
-/// A secret from the command line or environment; never printed.
-#[derive(Clone)]
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
-
-impl std::str::FromStr for Secret {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.len() < 32 {
-            Err("use at least 32 characters".into())
-        } else {
-            Ok(Self(s.to_owned()))
-        }
+/// A signing secret of at least 32 characters (never printed: [`Secret`]).
+fn long_secret(value: &str) -> Result<Secret, String> {
+    if value.len() < 32 {
+        Err("use at least 32 characters".into())
+    } else {
+        Ok(Secret::new(value))
     }
 }
 

@@ -2,13 +2,13 @@
 //! telemetry, connect, hand over to the library that does the work.
 
 mod cli;
-mod health;
 mod telemetry;
 mod tools;
 
 use anyhow::Context;
 use clap::Parser;
 use eventlog::EventLog;
+use http_kit::Secret;
 
 use crate::cli::{Cli, Command};
 
@@ -25,78 +25,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve(args) => {
             let log = connect(&cli.database_url).await?;
             log.migrate().await.context("applying migrations")?;
-            let state = app_state(&log, &args);
-            if args.demo {
-                demo(&log, state.clone()).await?;
-            }
             let listener = tokio::net::TcpListener::bind(&args.addr)
                 .await
                 .with_context(|| format!("binding {}", args.addr))?;
-            let indexed = command_api::index::reindex(&log, &state.recorder).await?;
-            tracing::info!(bookings = indexed, "ticket-code index rebuilt");
-            let (stop, stopped) = tokio::sync::watch::channel(false);
-            let registry = projections::Projections::new();
-            let stuck_after = std::time::Duration::from_secs(args.projection_stuck_after);
-            let state = state.with_readiness("projections", registry.readiness_check(stuck_after));
-            let scheduler = command_api::Scheduler::new(state.clone());
-            let mut scheduler_stop = stopped.clone();
-            let scheduler = tokio::spawn(scheduler.run(async move {
-                let _ = scheduler_stop.changed().await;
-            }));
-            let mut workers = vec![scheduler];
-            if args.projections {
-                let (log, registry, mut stop) = (log.clone(), registry.clone(), stopped.clone());
-                workers.push(tokio::spawn(projections::run(
-                    log,
-                    registry,
-                    projections::Projection::ALL.to_vec(),
-                    projections::RunnerConfig::default(),
-                    async move {
-                        let _ = stop.changed().await;
-                    },
-                )));
-            }
-            if args.kafka.brokers.is_some() {
-                let (kafka, relay, log) = (args.kafka.clone(), args.relay.clone(), log.clone());
-                let mut stop = stopped.clone();
-                workers.push(tokio::spawn(async move {
-                    let stopped = async move {
-                        let _ = stop.changed().await;
-                    };
-                    if let Err(error) = projections::relay::run(kafka, relay, log, stopped).await {
-                        tracing::error!(%error, "the relay stopped");
-                    }
-                }));
-            }
-            {
-                let (kafka, config, log) = (args.kafka.clone(), args.notifier.clone(), log.clone());
-                let mut stop = stopped.clone();
-                workers.push(tokio::spawn(async move {
-                    let stopped = async move {
-                        let _ = stop.changed().await;
-                    };
-                    if let Err(error) = notifier::run(kafka, config, log, stopped).await {
-                        tracing::error!(%error, "the notifier stopped");
-                    }
-                }));
-            }
             tracing::info!(addr = %listener.local_addr()?, "boxoffice serving");
             println!("boxoffice listening on http://{}", listener.local_addr()?);
-            let shutdown = async move {
-                shutdown_signal().await;
-                let _ = stop.send(true);
-            };
-            let reads = query_api::QueryState::new(
-                log.clone(),
-                state.keys.clone(),
-                state.clock.clone(),
-                registry,
-            );
-            let app = command_api::app(state, query_api::router(reads), Some(query_api::openapi()));
-            command_api::serve(listener, app, shutdown).await?;
-            for worker in workers {
-                let _ = worker.await;
-            }
+            boxoffice::run(config(log, &args), listener, shutdown_signal()).await?;
         }
         Command::Relay(args) => {
             let log = connect(&cli.database_url).await?;
@@ -146,9 +80,10 @@ async fn main() -> anyhow::Result<()> {
                     .with_context(|| format!("binding {addr}"))?;
                 println!("projector health on http://{}", listener.local_addr()?);
                 let stuck_after = std::time::Duration::from_secs(args.projection_stuck_after);
-                let router = health::router(log.clone(), registry.clone(), stuck_after);
+                let ops = http_kit::Ops::new(log.clone())
+                    .with_readiness("projections", registry.readiness_check(stuck_after));
                 let mut stopped = stopped.clone();
-                tokio::spawn(command_api::serve(listener, router, async move {
+                tokio::spawn(http_kit::serve(listener, ops.router(), async move {
                     let _ = stopped.changed().await;
                 }));
             }
@@ -179,47 +114,35 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo(args) => {
             let log = connect(&cli.database_url).await?;
             log.migrate().await.context("applying migrations")?;
-            demo(&log, app_state(&log, &args)).await?;
+            let config = config(log.clone(), &args);
+            boxoffice::demo::seed(&log, boxoffice::state(&config)).await?;
         }
     }
     Ok(())
 }
 
-fn app_state(log: &EventLog, args: &cli::ServeArgs) -> command_api::AppState {
-    let secret = match &args.jwt_secret {
-        Some(secret) => secret.0.clone().into_bytes(),
-        None => {
-            tracing::warn!("BOXOFFICE_JWT_SECRET is not set: using a random secret");
-            rand::random::<[u8; 32]>().to_vec()
-        }
-    };
-    let config = command_api::ApiConfig {
-        hold_minutes: args.hold_minutes,
-        offer_minutes: args.offer_minutes,
-        hot_writer: args.hot_writer,
-        ..command_api::ApiConfig::default()
-    };
-    command_api::AppState::new(log.clone(), command_api::Clock::system(), &secret, config)
-}
-
-/// Seeds demo data into an empty log and prints how to log in.
-async fn demo(log: &EventLog, state: command_api::AppState) -> anyhow::Result<()> {
-    if log.head().await? > 0 {
-        println!("demo data skipped: the database already has events");
-        return Ok(());
+/// The system's configuration from `serve`'s options over a connected `log`.
+fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
+    let secret = args.jwt_secret.clone().unwrap_or_else(|| {
+        tracing::warn!("BOXOFFICE_JWT_SECRET is not set: using a random secret");
+        let bytes: [u8; 32] = rand::random();
+        Secret::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    });
+    boxoffice::Config {
+        api: command_api::ApiConfig {
+            hold_minutes: args.hold_minutes,
+            offer_minutes: args.offer_minutes,
+            hot_writer: args.hot_writer,
+            ..command_api::ApiConfig::default()
+        },
+        demo: args.demo,
+        projections: args.projections.then(projections::RunnerConfig::default),
+        stuck_after: std::time::Duration::from_secs(args.projection_stuck_after),
+        kafka: args.kafka.clone(),
+        relay: args.relay.clone(),
+        notifier: Some(args.notifier.clone()),
+        ..boxoffice::Config::new(log, secret)
     }
-    let summary = command_api::demo::seed(state).await?;
-    println!(
-        "demo data loaded; every account's password is {:?}",
-        command_api::demo::DEMO_PASSWORD
-    );
-    for (email, kind) in &summary.accounts {
-        println!("  {kind:<10} {email}");
-    }
-    for (title, id) in &summary.listings {
-        println!("  listing    {title}: {id}");
-    }
-    Ok(())
 }
 
 /// `notifications failed` prints parked e-mail; `notifications retry` resends it.

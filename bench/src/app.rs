@@ -1,9 +1,10 @@
-//! The whole service in-process for a benchmark: command API, query API and the
-//! projections runner on one log, wired like the binary (and `TestApp`), on port 0.
+//! The whole service in-process for a benchmark, started like the binary (and `TestApp`)
+//! by `boxoffice::System`, on port 0.
 
-use command_api::{ApiConfig, AppState, Clock};
+use command_api::ApiConfig;
 use eventlog::EventLog;
-use projections::{Projection, Projections, RunnerConfig};
+use http_kit::Secret;
+use projections::{Projections, RunnerConfig};
 
 /// A running app: its base URL and the projections' statuses.
 pub struct App {
@@ -13,41 +14,20 @@ pub struct App {
     pub projections: Projections,
 }
 
-/// Starts command API, query API and (if `run_projections`) every projection on `log`.
+/// Starts the system on `log` with `config`, running the projections if `run_projections`.
+/// The notifier is off: it would add its own writes to every event the benchmark
+/// measures, and print every message.
 pub async fn start(log: EventLog, config: ApiConfig, run_projections: bool) -> anyhow::Result<App> {
-    let clock = Clock::system();
-    let state = AppState::new(
-        log.clone(),
-        clock.clone(),
-        b"bench-secret-bench-secret-bench-secret",
-        config,
-    );
-    let registry = Projections::new();
-    if run_projections {
-        tokio::spawn(projections::run(
-            log.clone(),
-            registry.clone(),
-            Projection::ALL.to_vec(),
-            RunnerConfig::default(),
-            std::future::pending(),
-        ));
-    }
-    let stuck_after = std::time::Duration::from_secs(30);
-    let readiness = registry.clone();
-    let state = state.with_readiness("projections", move |head| {
-        let verdict = readiness.readiness(head, chrono::Utc::now(), stuck_after);
-        (
-            verdict.ready,
-            serde_json::to_value(verdict).unwrap_or_default(),
-        )
-    });
-    let reads = query_api::QueryState::new(log, state.keys.clone(), clock, registry.clone());
-    let router = command_api::app(state, query_api::router(reads), Some(query_api::openapi()));
+    let system = boxoffice::System::start(boxoffice::Config {
+        api: config,
+        projections: run_projections.then(RunnerConfig::default),
+        notifier: None,
+        ..boxoffice::Config::new(log, Secret::new("bench-secret-bench-secret-bench-secret"))
+    })
+    .await?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let url = format!("http://{}", listener.local_addr()?);
-    tokio::spawn(command_api::serve(listener, router, std::future::pending()));
-    Ok(App {
-        url,
-        projections: registry,
-    })
+    let projections = system.projections().clone();
+    tokio::spawn(system.serve(listener, std::future::pending()));
+    Ok(App { url, projections })
 }

@@ -97,7 +97,7 @@ impl Client {
 pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
     let log = state.log.clone();
     let client = Client {
-        router: crate::router(state),
+        router: crate::api(state).0,
     };
     let mut accounts = Vec::new();
     let organizer = client

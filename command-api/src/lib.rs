@@ -1,6 +1,6 @@
-//! Command side of boxoffice: the HTTP front door for every change. Each service is a
-//! library function that takes a listener and a shutdown future, so tests start it on
-//! port 0 and the binary starts it on the configured address.
+//! Command side of boxoffice: the HTTP front door for every change. [`api`] gives its
+//! routes (state applied) and their OpenAPI part; `http_kit::app` composes them with the
+//! query API's and the ops endpoints into the served app.
 
 pub mod admin;
 pub mod auth;
@@ -11,13 +11,11 @@ pub mod demo;
 pub mod error;
 pub mod extract;
 pub mod index;
-pub mod metrics;
 pub mod openapi;
 pub mod payments;
 pub mod recorder;
 mod routes;
 pub mod scheduler;
-mod serve;
 pub mod state;
 pub mod store;
 pub mod writer;
@@ -25,7 +23,6 @@ pub mod writer;
 pub use clock::Clock;
 pub use config::ApiConfig;
 pub use error::{ApiError, Problem};
-pub use routes::{app, router};
+pub use routes::api;
 pub use scheduler::Scheduler;
-pub use serve::serve;
 pub use state::AppState;

@@ -29,18 +29,6 @@ pub struct AppState {
     pub recorder: Recorder,
     /// Log-in rate limits (in this process's memory).
     pub limiter: LoginLimiter,
-    /// Further checks `/ready` runs (e.g. projection health), by name.
-    pub readiness: Vec<(String, ReadinessCheck)>,
-}
-
-/// A readiness check: given the log head, whether this part is ready, with details.
-#[derive(Clone)]
-pub struct ReadinessCheck(pub Arc<dyn Fn(i64) -> (bool, serde_json::Value) + Send + Sync>);
-
-impl std::fmt::Debug for ReadinessCheck {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ReadinessCheck")
-    }
 }
 
 impl FromRef<AppState> for Keys {
@@ -76,18 +64,6 @@ impl AppState {
             writers,
             recorder,
             limiter,
-            readiness: Vec::new(),
         }
-    }
-
-    /// Adds a check that `/ready` runs after the database check.
-    pub fn with_readiness(
-        mut self,
-        name: &str,
-        check: impl Fn(i64) -> (bool, serde_json::Value) + Send + Sync + 'static,
-    ) -> Self {
-        self.readiness
-            .push((name.to_owned(), ReadinessCheck(Arc::new(check))));
-        self
     }
 }

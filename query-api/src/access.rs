@@ -1,8 +1,8 @@
 //! Who may read what, and a pooled connection to read with.
 
-use command_api::ApiError;
 use domain::{Actor, UserId};
 use eventlog::sql::Conn;
+use http_kit::ApiError;
 use uuid::Uuid;
 
 use crate::error::QueryError;

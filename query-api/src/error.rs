@@ -1,15 +1,15 @@
-//! The query API's failures: every [`ApiError`] of the command API (same problem+json
-//! shape), plus "the read model is behind the position asked for".
+//! The query API's failures: every shared [`ApiError`] (the one problem+json shape), plus
+//! "the read model is behind the position asked for".
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use command_api::{ApiError, Problem};
 use eventlog::LogError;
+use http_kit::{ApiError, Problem};
 
 /// Every way a read can fail.
 #[derive(Debug, thiserror::Error)]
 pub enum QueryError {
-    /// A failure the command API has a shape for (401, 403, 404, 422, 500, ...).
+    /// A failure the shared errors have a shape for (401, 403, 404, 422, 500, ...).
     #[error(transparent)]
     Api(#[from] ApiError),
     /// The projections did not reach `after` in time (503 with `Retry-After: 1`).
@@ -41,14 +41,10 @@ impl IntoResponse for QueryError {
                     detail: "the read model has not caught up with that position yet; retry".into(),
                     errors: Vec::new(),
                 };
-                let mut response =
-                    (StatusCode::SERVICE_UNAVAILABLE, axum::Json(problem)).into_response();
-                let headers = response.headers_mut();
-                headers.insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/problem+json"),
-                );
-                headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
+                let mut response = problem.into_response();
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from(1));
                 response
             }
         }

@@ -1,13 +1,13 @@
 //! Query-string parameters, read one by one so every bad one is named in one 422
-//! (`errors[].field`), in the command API's field-error shape.
+//! (`errors[].field`), in the shared field-error shape.
 
 use std::collections::HashMap;
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::request::Parts;
 use chrono::DateTime;
-use command_api::error::Fields;
-use command_api::ApiError;
+use http_kit::ApiError;
+use http_kit::Fields;
 
 use crate::cursor::Cursor;
 

@@ -3,9 +3,8 @@
 use std::time::Duration;
 
 use axum::extract::FromRef;
-use command_api::auth::jwt::Keys;
-use command_api::Clock;
 use eventlog::EventLog;
+use http_kit::{Clock, Keys};
 use projections::status::Projections;
 
 use crate::error::QueryError;

@@ -1,12 +1,16 @@
-//! `TestApp`: a fresh database, the command API on port 0 with a hand-moved clock, and a
+//! `TestApp`: a fresh database, the whole system on port 0 with a hand-moved clock, and a
 //! method per endpoint that tests need more than once.
 
 use chrono::{TimeDelta, TimeZone, Utc};
-use command_api::{ApiConfig, AppState, Clock};
+use command_api::{ApiConfig, Clock};
 use eventlog::testing::TestDb;
 use eventlog::EventLog;
+use http_kit::Secret;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+
+/// The secret the test app signs tokens with.
+const SECRET: &str = "test-secret-test-secret-test-secret";
 
 /// A running command API on a fresh database.
 pub struct TestApp {
@@ -49,41 +53,30 @@ impl TestApp {
         Self::start(TestDb::postgres().await, ApiConfig::default()).await
     }
 
-    /// Starts the API on `db` with `config`.
+    /// Starts the whole system on `db` with `config`, as `boxoffice serve` does, except
+    /// that the notifier is off (the mail tests run their own against the SMTP server) and
+    /// projection retries and the stuck verdict are quicker.
     pub async fn start(db: TestDb, config: ApiConfig) -> Self {
         let log = db.log().await;
         let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
-        let state = AppState::new(
-            log.clone(),
-            clock.clone(),
-            b"test-secret-test-secret-test-secret",
-            config,
-        );
+        let system = boxoffice::System::start(boxoffice::Config {
+            clock: clock.clone(),
+            api: config,
+            projections: Some(projections::RunnerConfig {
+                max_backoff: std::time::Duration::from_millis(500),
+                ..projections::RunnerConfig::default()
+            }),
+            stuck_after: std::time::Duration::from_secs(2),
+            notifier: None,
+            ..boxoffice::Config::new(log.clone(), Secret::new(SECRET))
+        })
+        .await
+        .expect("the system starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        let scheduler = command_api::Scheduler::new(state.clone());
-        let registry = projections::Projections::new();
-        let runner = projections::RunnerConfig {
-            max_backoff: std::time::Duration::from_millis(500),
-            ..projections::RunnerConfig::default()
-        };
-        tokio::spawn(projections::run(
-            log.clone(),
-            registry.clone(),
-            projections::Projection::ALL.to_vec(),
-            runner,
-            std::future::pending(),
-        ));
-        let stuck_after = std::time::Duration::from_secs(2);
-        let state = state.with_readiness("projections", registry.readiness_check(stuck_after));
-        let reads = query_api::QueryState::new(
-            log.clone(),
-            state.keys.clone(),
-            clock.clone(),
-            registry.clone(),
-        );
-        let router = command_api::app(state, query_api::router(reads), Some(query_api::openapi()));
-        tokio::spawn(command_api::serve(listener, router, std::future::pending()));
+        let scheduler = command_api::Scheduler::new(system.state().clone());
+        let registry = system.projections().clone();
+        tokio::spawn(system.serve(listener, std::future::pending()));
         Self {
             url,
             clock,

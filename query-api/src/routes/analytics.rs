@@ -3,10 +3,10 @@
 use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use command_api::extract::AuthUser;
-use command_api::openapi::problems;
-use command_api::ApiError;
 use eventlog::sql::{Arg, Db};
+use http_kit::extract::AuthUser;
+use http_kit::openapi::problems;
+use http_kit::ApiError;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;

@@ -20,8 +20,14 @@ pub(crate) use {
     organizer::OrganizerApi, stream::StreamApi,
 };
 
+/// Every read route under `/api/v1` with `state` applied (no layers), and the OpenAPI
+/// document of exactly those routes.
+pub fn api(state: QueryState) -> (Router, utoipa::openapi::OpenApi) {
+    (router(state), crate::openapi::openapi())
+}
+
 /// Every read route, nested under `/api/v1`, with its state applied.
-pub fn router(state: QueryState) -> Router {
+fn router(state: QueryState) -> Router {
     let api = Router::new()
         .merge(catalog::router())
         .merge(listing::router())

@@ -1,5 +1,5 @@
 //! The error responses an operation can give, each an `application/problem+json`
-//! [`Problem`](crate::error::Problem) document, named once in `components.responses` so
+//! [`Problem`](crate::Problem) document, named once in `components.responses` so
 //! every operation refers to the same description.
 
 use utoipa::openapi::header::HeaderBuilder;

@@ -5,9 +5,9 @@ use axum::http::header;
 use axum::http::request::Parts;
 use domain::Actor;
 
-use crate::auth::jwt::Keys;
-use crate::clock::Clock;
 use crate::error::ApiError;
+use crate::jwt::Keys;
+use crate::Clock;
 
 /// The caller, proven by a valid access token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
