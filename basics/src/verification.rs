@@ -79,6 +79,7 @@ mod tests {
         assert_eq!(base64url(b"f"), "Zg");
         assert_eq!(base64url(b"fo"), "Zm8");
         assert_eq!(base64url(b"foo"), "Zm9v");
+        assert_eq!(base64url(b"hello"), "aGVsbG8");
         assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
     }
 }

@@ -1,32 +1,8 @@
 //! Configuration of the notifier: SMTP server, sender, links, Kafka consumer group, retries.
 
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
-/// A secret string (password, signing key): shown as `***` in `Debug` and logs.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// The secret itself, for the one place that needs it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl FromStr for Secret {
-    type Err = std::convert::Infallible;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Ok(Self(s.to_owned()))
-    }
-}
+use basics::Secret;
 
 /// How the SMTP connection is secured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

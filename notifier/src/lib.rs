@@ -15,13 +15,13 @@ mod sender;
 mod sources;
 mod templates;
 
-pub use config::{NotifierConfig, Secret, SmtpTls};
+pub use basics::{Clock, Secret};
+pub use config::{NotifierConfig, SmtpTls};
 pub use dead_letters::{failed, requeue, DeadLetter};
 pub use plan::{
     directory_change, notification_for, Audience, DirectoryChange, Facts, Intent, Plan, Template,
 };
 pub use run::{retry_failed, run, run_with_clock};
-pub use sender::{system_clock, verification_token, Clock};
 pub use templates::{escape, render, Letter, Rendered};
 
 /// Why the notifier stopped or an operation failed.

@@ -5,6 +5,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
+use basics::Clock;
 use chrono::TimeDelta;
 use eventlog::EventLog;
 use projections::relay::KafkaArgs;
@@ -15,7 +16,7 @@ use uuid::Uuid;
 use crate::config::NotifierConfig;
 use crate::dead_letters::requeue;
 use crate::mailer::Mailer;
-use crate::sender::{system_clock, Clock, Sender};
+use crate::sender::Sender;
 use crate::sources::Intake;
 use crate::NotifierError;
 
@@ -27,7 +28,7 @@ pub async fn run(
     log: EventLog,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), NotifierError> {
-    run_with_clock(kafka, config, log, system_clock(), shutdown).await
+    run_with_clock(kafka, config, log, Clock::system(), shutdown).await
 }
 
 /// [`run`] with a given clock (tests control time with it).
@@ -121,8 +122,8 @@ pub async fn retry_failed(
     log: EventLog,
     event: Option<Uuid>,
 ) -> Result<u64, NotifierError> {
-    let clock = system_clock();
-    let count = requeue(&log, event, clock()).await?;
+    let clock = Clock::system();
+    let count = requeue(&log, event, clock.now()).await?;
     let sender = Sender {
         mailer: Mailer::new(&config).map_err(NotifierError::Config)?,
         log,
@@ -130,7 +131,7 @@ pub async fn retry_failed(
         clock,
     };
     while sender.send_due().await? > 0 {
-        let remaining = crate::dead_letters::pending_now(&sender.log, (sender.clock)()).await?;
+        let remaining = crate::dead_letters::pending_now(&sender.log, sender.clock.now()).await?;
         if remaining == 0 {
             break;
         }

@@ -6,12 +6,9 @@
 //! process died before `status = 'sent'` was committed. SMTP cannot commit with our
 //! database; the resend carries the same Message-ID, so mail clients can fold the two.
 
-use std::sync::Arc;
-
+use basics::Clock;
 use chrono::{DateTime, TimeDelta, Utc};
 use eventlog::EventLog;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use tracing::{info, warn};
 
 use crate::config::NotifierConfig;
@@ -20,14 +17,6 @@ use crate::plan::{Facts, Template};
 use crate::templates::{render, Letter};
 use crate::NotifierError;
 use eventlog::sql::{Arg, Db};
-
-/// Reads the current time; tests pass a controllable one.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-/// The system clock.
-pub fn system_clock() -> Clock {
-    Arc::new(Utc::now)
-}
 
 type Due = (
     String,
@@ -48,34 +37,10 @@ pub(crate) struct Sender {
     pub clock: Clock,
 }
 
-/// The e-mail verification token for `user_id` at `email`, as the command API checks it:
-/// HMAC-SHA256 under the shared secret (`BOXOFFICE_JWT_SECRET`) of
-/// `boxoffice/verify-email/v1\n{user_id}\n{email}`, base64url without padding.
-pub fn verification_token(secret: &str, user_id: &str, email: &str) -> String {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(format!("boxoffice/verify-email/v1\n{user_id}\n{email}").as_bytes());
-    base64url(&mac.finalize().into_bytes())
-}
-
-fn base64url(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let mut out = String::with_capacity(bytes.len() * 4 / 3 + 2);
-    for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |n, (i, b)| n | u32::from(*b) << (16 - 8 * i));
-        for i in 0..=chunk.len() {
-            out.push(char::from(ALPHABET[(n >> (18 - 6 * i) & 63) as usize]));
-        }
-    }
-    out
-}
-
 impl Sender {
     /// Sends every message due now (up to a batch); returns how many were attempted.
     pub(crate) async fn send_due(&self) -> Result<usize, NotifierError> {
-        let now = (self.clock)();
+        let now = self.clock.now();
         let mut tx = self.log.begin().await?;
         let due: Vec<Due> = Db::of(&mut tx)
             .fetch(
@@ -208,23 +173,11 @@ impl Sender {
             Template::VerifyAccount => match &self.config.email_token_secret {
                 Some(secret) => format!(
                     "{base}/verify-email?user={recipient}&token={}",
-                    verification_token(secret.expose(), recipient, email)
+                    basics::verification::token(secret.expose().as_bytes(), recipient, email)
                 ),
                 None => format!("{base}/verify-email?user={recipient}"),
             },
             _ => format!("{base}/bookings"),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn base64url_has_no_padding_and_url_safe_characters() {
-        assert_eq!(base64url(b"hello"), "aGVsbG8");
-        assert_eq!(base64url(&[0xfb, 0xff]), "-_8");
-        assert_eq!(base64url(b"abc"), "YWJj");
     }
 }

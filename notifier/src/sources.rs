@@ -15,8 +15,8 @@ use tokio::sync::{watch, Notify};
 use tracing::{info, warn};
 
 use crate::ingest::ingest;
-use crate::sender::Clock;
 use crate::NotifierError;
+use basics::Clock;
 
 /// What the sources share.
 pub(crate) struct Intake {
@@ -42,7 +42,7 @@ impl Intake {
                 event,
                 self.reminder_lead,
                 self.max_age,
-                (self.clock)(),
+                self.clock.now(),
             )
             .await?;
         }

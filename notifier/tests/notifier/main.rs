@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::TimeDelta;
 use eventlog::testing::TestDb;
-use notifier::system_clock;
+use notifier::Clock;
 use projections::relay::{self, KafkaArgs, RelayConfig};
 use support::*;
 
@@ -18,7 +18,7 @@ async fn a_booking_sends_verification_confirmation_with_codes_and_cancellation_f
     let (url, maildir) = smtp();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
 
     let buyer = register(&log, "buyer").await;
     let listing = listing(&log, "Jazz <night>").await;
@@ -70,7 +70,7 @@ async fn a_redelivered_event_sends_nothing_twice() {
     let (url, maildir) = smtp();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     let buyer = register(&log, "again").await;
     let listing = listing(&log, "Opera").await;
     let hold = hold(&log, listing, buyer.id, TimeDelta::minutes(10)).await;
@@ -86,7 +86,7 @@ async fn a_redelivered_event_sends_nothing_twice() {
     let mut tx = log.begin().await.expect("begin");
     tx.save_checkpoint("notifier", 0).await.expect("rewind");
     tx.commit().await.expect("commit");
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     tokio::time::sleep(Duration::from_secs(2)).await;
     running.stop().await;
     assert_eq!(mail_to(&maildir, &buyer.email).len(), 2, "no second e-mail");
@@ -98,7 +98,7 @@ async fn every_mail_is_delivered_once_after_the_smtp_server_comes_back() {
     let server = PrivateSmtp::start();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&server.url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&server.url), &log, Clock::system());
     server.stop();
     let mut people = Vec::new();
     for _ in 0..3 {
@@ -122,7 +122,7 @@ async fn a_refused_recipient_is_parked_listed_and_can_be_retried() {
     let (url, _) = smtp();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     let person = register(&log, "bounce").await;
     let mut parked = Vec::new();
     for _ in 0..100 {
@@ -200,7 +200,7 @@ async fn through_kafka_a_booking_sends_the_same_mails_once() {
             let _ = stopped.await;
         },
     ));
-    let running = Running::start(kafka.clone(), config(&url), &log, system_clock());
+    let running = Running::start(kafka.clone(), config(&url), &log, Clock::system());
 
     let buyer = register(&log, "kafka").await;
     let listing = listing(&log, "Rock").await;
@@ -211,7 +211,7 @@ async fn through_kafka_a_booking_sends_the_same_mails_once() {
 
     // A notifier whose offsets are lost (as after a crash before they were committed; here
     // a new consumer group) gets every message again: it must send only what is new.
-    let again = Running::start(kafka, config(&url), &log, system_clock());
+    let again = Running::start(kafka, config(&url), &log, Clock::system());
     let second = hold(&log, listing, buyer.id, TimeDelta::minutes(10)).await;
     confirm(&log, listing, buyer.id, second).await;
     let after = wait_for_mail(&maildir, &buyer.email, 3, Duration::from_secs(40)).await;
@@ -237,7 +237,7 @@ async fn on_postgresql_a_booking_sends_its_mails_once_and_failures_are_parked() 
     let (url, maildir) = smtp();
     let db = TestDb::postgres().await;
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     let buyer = register(&log, "pg").await;
     let bounced = register(&log, "bounce-pg").await;
     let listing = listing(&log, "Ballet").await;
@@ -268,7 +268,7 @@ async fn a_crash_between_smtp_accepting_and_recording_resends_once_with_the_same
     let (url, maildir) = smtp();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     let person = register(&log, "window").await;
     assert_eq!(
         wait_for_mail(&maildir, &person.email, 1, WAIT).await.len(),
@@ -284,7 +284,7 @@ async fn a_crash_between_smtp_accepting_and_recording_resends_once_with_the_same
         .execute(pool)
         .await
         .expect("reopen the window");
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     let mails = wait_for_mail(&maildir, &person.email, 2, WAIT).await;
     running.stop().await;
 
@@ -329,7 +329,7 @@ async fn waitlist_offers_their_expiry_and_changed_details_reach_the_right_people
     let (url, maildir) = smtp();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, system_clock());
+    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
     let holder = register(&log, "holder").await;
     let waiting = register(&log, "waiting").await;
     let bystander = register(&log, "bystander").await;

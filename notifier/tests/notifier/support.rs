@@ -4,10 +4,9 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
+use chrono::{TimeDelta, Utc};
 use domain::account::AccountEvent;
 use domain::booking::{BookingEvent, IssuedTicket};
 use domain::listing::{ListingDetails, ListingEvent, SalesWindow, Venue};
@@ -64,21 +63,20 @@ pub fn no_kafka() -> KafkaArgs {
 
 /// A clock tests move by hand.
 #[derive(Clone)]
-pub struct TestClock(Arc<Mutex<DateTime<Utc>>>);
+pub struct TestClock(Clock);
 
 impl TestClock {
     /// Starts at the real now.
     pub fn new() -> Self {
-        Self(Arc::new(Mutex::new(Utc::now())))
+        Self(Clock::manual(Utc::now()))
     }
     /// The clock the notifier reads.
     pub fn clock(&self) -> Clock {
-        let inner = self.0.clone();
-        Arc::new(move || *inner.lock().expect("clock"))
+        self.0.clone()
     }
     /// Moves time on.
     pub fn advance(&self, by: TimeDelta) {
-        *self.0.lock().expect("clock") += by;
+        self.0.advance(by);
     }
 }
 
