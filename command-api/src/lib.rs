@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -25,7 +26,7 @@ pub mod writer;
 pub use clock::Clock;
 pub use config::ApiConfig;
 pub use error::{ApiError, Problem};
-pub use routes::{app, router};
+pub use routes::{api, app, documentation, router};
 pub use scheduler::Scheduler;
 pub use serve::serve;
 pub use state::AppState;

@@ -12,13 +12,12 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, Modify, OpenApi};
 
 use crate::error::{FieldError, Problem};
-use crate::routes::{
-    AccountsApi, BookingsApi, CheckinApi, HoldsApi, ListingChangesApi, ListingsApi, OpsApi,
-    WaitlistApi,
-};
+use crate::routes::{ConfirmBody, OpsApi};
 use crate::state::AppState;
 
-/// The whole document: every operation of the command API and the shapes it uses.
+/// The frame of the document: its info, the shared components (problem documents,
+/// security) and tags. The operations come from the router (`routes::api`), which
+/// carries each route's documentation.
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -29,17 +28,8 @@ use crate::state::AppState;
             `Idempotency-Key`: a retry with the same key gets the first answer again.",
         license(name = "Apache-2.0", identifier = "Apache-2.0"),
     ),
-    nest(
-        (path = "/api/v1", api = AccountsApi),
-        (path = "/api/v1", api = ListingsApi),
-        (path = "/api/v1", api = ListingChangesApi),
-        (path = "/api/v1", api = HoldsApi),
-        (path = "/api/v1", api = BookingsApi),
-        (path = "/api/v1", api = WaitlistApi),
-        (path = "/api/v1", api = CheckinApi),
-    ),
     components(
-        schemas(Problem, FieldError),
+        schemas(Problem, FieldError, ConfirmBody),
         responses(
             problems::BadRequest,
             problems::Unauthorized,
@@ -55,7 +45,7 @@ use crate::state::AppState;
             problems::GatewayTimeout,
         ),
     ),
-    modifiers(&BearerAuth, &Operational),
+    modifiers(&BearerAuth),
     tags(
         (name = "accounts", description = "Register, verify e-mail, change password; admin commands"),
         (name = "sessions", description = "Log in, refresh the access token, log out"),
@@ -104,19 +94,16 @@ impl Modify for BearerAuth {
     }
 }
 
-/// Adds the operational endpoints, which live outside `/api/v1`.
-struct Operational;
-
-impl Modify for Operational {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        openapi.merge(OpsApi::openapi());
-    }
-}
-
-/// Serves the document at `/api/openapi.json` (the command API's operations merged with
-/// `reads`, the query API's) and the page that renders it at `/api/docs`.
-pub fn router(reads: Option<utoipa::openapi::OpenApi>) -> Router<AppState> {
-    let mut doc = ApiDoc::openapi();
+/// Serves the document at `/api/openapi.json` (`commands`, the command API's operations,
+/// merged with the operational endpoints and `reads`, the query API's) and the page that
+/// renders it at `/api/docs`.
+pub fn router(
+    commands: utoipa::openapi::OpenApi,
+    reads: Option<utoipa::openapi::OpenApi>,
+) -> Router<AppState> {
+    let mut doc = commands;
+    // The operational endpoints live outside `/api/v1`.
+    doc.merge(OpsApi::openapi());
     if let Some(reads) = reads {
         doc.merge(reads);
     }
@@ -141,11 +128,9 @@ async fn docs() -> impl IntoResponse {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     fn every_reference_in_the_document_resolves() {
-        let doc = serde_json::to_value(ApiDoc::openapi()).unwrap();
+        let doc = serde_json::to_value(crate::routes::documentation()).unwrap();
         let mut refs = Vec::new();
         collect_refs(&doc, &mut refs);
         assert!(!refs.is_empty());

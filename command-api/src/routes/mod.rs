@@ -1,13 +1,15 @@
-//! Routers, built from functions; one file per resource.
+//! Routers, built from functions: one folder per resource, one file per action. Each
+//! route parses its request, calls one command of [`crate::commands`] and answers; the
+//! router carries the OpenAPI documentation of the routes it holds.
 
 mod accounts;
 mod bookings;
 mod checkin;
 mod holds;
 mod idempotent;
-mod listing_changes;
 mod listings;
 mod ops;
+mod parse;
 mod reply;
 mod waitlist;
 
@@ -16,14 +18,43 @@ use axum::http::{HeaderName, Request};
 use axum::Router;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa::openapi::OpenApi;
+use utoipa::OpenApi as _;
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::AppState;
-pub(crate) use holds::minutes;
-pub(crate) use listing_changes::cancel_bookings_of;
-pub(crate) use {
-    accounts::AccountsApi, bookings::BookingsApi, checkin::CheckinApi, holds::HoldsApi,
-    listing_changes::ListingChangesApi, listings::ListingsApi, ops::OpsApi, waitlist::WaitlistApi,
-};
+pub(crate) use ops::OpsApi;
+pub(crate) use parse::ConfirmBody;
+
+/// Every `/api/v1` route of the command API with its documentation, before state.
+fn v1() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .merge(accounts::router())
+        .merge(listings::router())
+        .merge(holds::router())
+        .merge(bookings::router())
+        .merge(waitlist::router())
+        .merge(checkin::router())
+}
+
+/// The command API's routes under `/api/v1` with their documentation, before state.
+fn documented() -> (Router<AppState>, OpenApi) {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .nest("/api/v1", v1())
+        .split_for_parts()
+}
+
+/// The OpenAPI document of exactly the command API's `/api/v1` routes.
+pub fn documentation() -> OpenApi {
+    documented().1
+}
+
+/// The command API's `/api/v1/...` routes with `state` applied and no layers, and the
+/// OpenAPI document of exactly those paths (with the components they name).
+pub fn api(state: AppState) -> (Router, OpenApi) {
+    let (router, doc) = documented();
+    (router.with_state(state), doc)
+}
 
 /// Every route of the command API with its state.
 pub fn router(state: AppState) -> Router {
@@ -33,16 +64,9 @@ pub fn router(state: AppState) -> Router {
 /// The command API plus `reads` (routes that already have their state, e.g. the query
 /// API's) behind the same request ids, tracing, metrics and body limit, with `read_docs`
 /// merged into the served OpenAPI document.
-pub fn app(state: AppState, reads: Router, read_docs: Option<utoipa::openapi::OpenApi>) -> Router {
+pub fn app(state: AppState, reads: Router, read_docs: Option<OpenApi>) -> Router {
     let limit = state.config.body_limit;
-    let api = Router::new()
-        .merge(accounts::router())
-        .merge(listings::router())
-        .merge(listing_changes::router())
-        .merge(holds::router())
-        .merge(bookings::router())
-        .merge(waitlist::router())
-        .merge(checkin::router());
+    let (api, doc) = api(state.clone());
     let request_id = HeaderName::from_static("x-request-id");
     // Every request gets an id (or keeps the caller's), logged in its span and returned.
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
@@ -55,10 +79,10 @@ pub fn app(state: AppState, reads: Router, read_docs: Option<utoipa::openapi::Op
     });
     crate::metrics::handle();
     Router::new()
-        .nest("/api/v1", api)
         .merge(ops::router())
-        .merge(crate::openapi::router(read_docs))
+        .merge(crate::openapi::router(doc, read_docs))
         .with_state(state)
+        .merge(api)
         .merge(reads)
         .layer(DefaultBodyLimit::max(limit))
         .route_layer(axum::middleware::from_fn(crate::metrics::track))
