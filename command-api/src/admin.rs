@@ -1,14 +1,11 @@
 //! Operator commands run from the command line, outside HTTP: making the first admin.
-//! Every later role change goes through the API by an admin.
+//! Every later role change goes through the API by an admin; both run the same command.
 
-use domain::account::ChangeRole;
-use domain::{AccountAggregate, Actor, Role, UserId};
+use domain::{Actor, Role, UserId};
 use eventlog::EventLog;
 use uuid::Uuid;
 
-use crate::db::{fetch_optional, PoolConn};
-use crate::error::ApiError;
-use crate::store;
+use crate::commands::{accounts, CommandError};
 
 /// The operator at the console, acting as an admin (a fixed id no account has).
 pub fn operator() -> Actor {
@@ -16,34 +13,10 @@ pub fn operator() -> Actor {
 }
 
 /// Gives the account registered with `email` the role `role`; returns its user id.
-pub async fn grant_role(log: &EventLog, email: &str, role: Role) -> Result<UserId, ApiError> {
-    let mut conn = PoolConn::acquire(log).await?;
-    let row = fetch_optional!(
-        conn.db(),
-        (String,),
-        "SELECT user_id FROM user_emails WHERE email = $1",
-        email.trim().to_lowercase()
-    )?;
-    drop(conn);
-    let user = row
-        .and_then(|(id,)| Uuid::parse_str(&id).ok())
-        .map(UserId::from)
-        .ok_or_else(|| ApiError::NotFound(format!("no account is registered as {email}")))?;
-    let stream = store::stream_id(user.stream_id());
-    let now = chrono::Utc::now();
-    store::decide_and_append::<AccountAggregate>(
-        log,
-        &stream,
-        &store::metadata("operator"),
-        |account| {
-            let command = ChangeRole {
-                actor: operator(),
-                role,
-                now,
-            };
-            Ok(domain::account::decide(account, command.into())?)
-        },
-    )
-    .await?;
+pub async fn grant_role(log: &EventLog, email: &str, role: Role) -> Result<UserId, CommandError> {
+    let user = accounts::user_by_email(log, &email.trim().to_lowercase())
+        .await?
+        .ok_or_else(|| CommandError::NotFound(format!("no account is registered as {email}")))?;
+    accounts::change_role(log, chrono::Utc::now(), operator(), user, role).await?;
     Ok(user)
 }

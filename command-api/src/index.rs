@@ -9,15 +9,14 @@ use domain::booking::BookingEvent;
 use domain::BookingId;
 
 use crate::db::{fetch_optional, PoolConn};
-use crate::error::ApiError;
 use crate::recorder::Recorder;
-use crate::store;
+use crate::store::{self, StoreError};
 
 /// The booking that holds `code`, if any.
 pub async fn booking_of(
     log: &eventlog::EventLog,
     code: &str,
-) -> Result<Option<BookingId>, ApiError> {
+) -> Result<Option<BookingId>, StoreError> {
     let mut conn = PoolConn::acquire(log).await?;
     let row = fetch_optional!(
         conn.db(),
@@ -35,7 +34,7 @@ const REINDEX_CHECKPOINT: &str = "command-index";
 
 /// Indexes the bookings of every event written since the last rebuild, through
 /// `recorder`; a start reads only what was written since the previous one.
-pub async fn reindex(log: &eventlog::EventLog, recorder: &Recorder) -> Result<usize, ApiError> {
+pub async fn reindex(log: &eventlog::EventLog, recorder: &Recorder) -> Result<usize, StoreError> {
     let mut after = log.checkpoint(REINDEX_CHECKPOINT).await?;
     let mut indexed = 0;
     let mut listings = std::collections::HashMap::new();

@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod auth;
 pub mod clock;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -23,6 +24,6 @@ pub mod writer;
 pub use clock::Clock;
 pub use config::ApiConfig;
 pub use error::{ApiError, Problem};
-pub use routes::api;
+pub use routes::{api, documentation};
 pub use scheduler::Scheduler;
 pub use state::AppState;

@@ -6,7 +6,22 @@ use std::time::Duration;
 use domain::{Money, PaymentReference};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+/// Why a charge did not capture any money.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentError {
+    /// The provider declined the card.
+    #[error("the card was declined; no seats were booked and the hold is kept")]
+    Declined,
+    /// The provider did not answer in time; nothing was charged.
+    #[error("the payment provider did not answer; nothing was charged, try again")]
+    Timeout,
+    /// The token is none the provider knows.
+    #[error("unknown token; the sandbox takes tok_ok, tok_declined or tok_timeout")]
+    UnknownToken,
+    /// The provider answered with something unusable.
+    #[error("the payment provider's answer is unusable: {0}")]
+    Provider(String),
+}
 
 /// How long the sandbox's `tok_timeout` makes the caller wait before failing.
 const SANDBOX_TIMEOUT: Duration = Duration::from_millis(200);
@@ -14,7 +29,7 @@ const SANDBOX_TIMEOUT: Duration = Duration::from_millis(200);
 /// Charges the buyer with the sandbox's test tokens:
 /// `tok_ok` (or any token starting `tok_ok`) succeeds, `tok_declined` is declined, and
 /// `tok_timeout` times out. Anything else is rejected as an unknown token.
-pub async fn charge(amount: &Money, token: &str) -> Result<PaymentReference, ApiError> {
+pub async fn charge(amount: &Money, token: &str) -> Result<PaymentReference, PaymentError> {
     match token {
         t if t.starts_with("tok_ok") => {
             let reference = format!("pay_{}", Uuid::now_v7().simple());
@@ -23,21 +38,14 @@ pub async fn charge(amount: &Money, token: &str) -> Result<PaymentReference, Api
                 payment.currency = %amount.currency(),
                 "sandbox payment captured"
             );
-            PaymentReference::parse(&reference).map_err(|e| ApiError::Internal(e.into()))
+            PaymentReference::parse(&reference).map_err(|e| PaymentError::Provider(e.to_string()))
         }
-        "tok_declined" => Err(ApiError::PaymentDeclined(
-            "the card was declined; no seats were booked and the hold is kept".into(),
-        )),
+        "tok_declined" => Err(PaymentError::Declined),
         "tok_timeout" => {
             tokio::time::sleep(SANDBOX_TIMEOUT).await;
-            Err(ApiError::Timeout(
-                "the payment provider did not answer; nothing was charged, try again".into(),
-            ))
+            Err(PaymentError::Timeout)
         }
-        _ => Err(ApiError::field(
-            "payment_token",
-            "unknown token; the sandbox takes tok_ok, tok_declined or tok_timeout",
-        )),
+        _ => Err(PaymentError::UnknownToken),
     }
 }
 

@@ -7,15 +7,15 @@ use std::future::Future;
 use std::time::Duration;
 
 use domain::listing::ListingStatus;
-use domain::{Aggregate, ListingAggregate, ListingId};
+use domain::{ListingAggregate, ListingId};
 use uuid::Uuid;
 
+use crate::commands::deadlines::issue_due;
+use crate::commands::listings::cancel_bookings_of;
+use crate::commands::{minutes, CommandError};
 use crate::db::{fetch_all, PoolConn};
-use crate::error::ApiError;
-use crate::routes::{cancel_bookings_of, minutes};
 use crate::state::AppState;
 use crate::store;
-use crate::writer::Planned;
 
 /// The log position up to which the last catch-up recomputed deadlines.
 const CATCH_UP_CHECKPOINT: &str = "scheduler.catch-up";
@@ -39,7 +39,7 @@ impl Scheduler {
     /// (after a restart, or a crash between a commit and its deadline record), and
     /// finishes the booking fan-out of any listing cancelled since. Only the streams
     /// written after the previous catch-up are loaded, so a start costs what changed.
-    pub async fn catch_up(&self) -> Result<usize, ApiError> {
+    pub async fn catch_up(&self) -> Result<usize, CommandError> {
         let log = &self.state.log;
         let since = log.checkpoint(CATCH_UP_CHECKPOINT).await?;
         let head = log.head().await?;
@@ -71,7 +71,7 @@ impl Scheduler {
     }
 
     /// Issues the commands of every deadline due now; returns how many listings it touched.
-    pub async fn run_due(&self) -> Result<usize, ApiError> {
+    pub async fn run_due(&self) -> Result<usize, CommandError> {
         self.state.recorder.flush().await;
         let now = self.state.clock.now();
         let mut conn = PoolConn::acquire(&self.state.log).await?;
@@ -90,27 +90,7 @@ impl Scheduler {
             else {
                 continue;
             };
-            let metadata = store::metadata("scheduler");
-            let result = self
-                .state
-                .writers
-                .submit(ListingId::from(id), metadata, move |current| {
-                    // Several deadlines may be due at once: decide them in order, each
-                    // against the state the previous ones left.
-                    let mut scratch = current.clone();
-                    let mut events = Vec::new();
-                    for deadline in current.due_deadlines(now) {
-                        let command = deadline.command(now, offer_for);
-                        if let Ok(decided) = domain::listing::decide(&scratch, command) {
-                            for event in &decided {
-                                scratch = ListingAggregate::evolve(scratch, event);
-                            }
-                            events.extend(decided);
-                        }
-                    }
-                    Ok(Planned::listing(events, ()))
-                })
-                .await;
+            let result = issue_due(&self.state, ListingId::from(id), now, offer_for).await;
             if let Err(error) = result {
                 tracing::warn!(%error, stream.id = %stream, "a due deadline failed; will retry");
             }

@@ -4,7 +4,60 @@ use domain::{Aggregate, DomainEvent};
 use eventlog::{EventLog, ExpectedVersion, Metadata, NewEvent, Snapshot, StreamAppend, StreamId};
 use uuid::Uuid;
 
-use crate::error::ApiError;
+/// A failure of the storage below a command: the database, or a stored value that does
+/// not decode. Never the caller's fault; a domain rejection is never one of these.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The event log failed.
+    #[error(transparent)]
+    Log(#[from] eventlog::LogError),
+    /// An append failed for a reason other than a version conflict.
+    #[error(transparent)]
+    Append(#[from] eventlog::AppendError),
+    /// A lookup table beside the log failed.
+    #[error(transparent)]
+    Sql(#[from] sqlx::Error),
+    /// A stored event or a new one does not (de)serialize.
+    #[error("{0}")]
+    Codec(String),
+}
+
+/// Why an append did not happen, apart from the decision's own rejection.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// Other requests changed the stream at the same moment (retries exhausted); retry.
+    #[error("{0}")]
+    Conflict(&'static str),
+    /// The storage failed.
+    #[error(transparent)]
+    Storage(#[from] StoreError),
+    /// The listing writer lost the command (it stopped, or answered without deciding).
+    #[error("{0}")]
+    Lost(&'static str),
+}
+
+impl WriteError {
+    /// The error of a failed append: a version conflict, or a storage failure.
+    pub fn of_append(error: eventlog::AppendError) -> Self {
+        if error.is_conflict() {
+            Self::Conflict("this was changed by another request at the same moment; retry")
+        } else {
+            Self::Storage(error.into())
+        }
+    }
+}
+
+impl From<eventlog::LogError> for WriteError {
+    fn from(error: eventlog::LogError) -> Self {
+        Self::Storage(error.into())
+    }
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Storage(error.into())
+    }
+}
 
 /// Version of the snapshot format of every aggregate state; bump it when a state's
 /// serialized shape changes, and old snapshots are ignored (the stream is folded anew).
@@ -28,7 +81,7 @@ pub struct Loaded<S> {
 pub async fn load<A: Aggregate>(
     log: &EventLog,
     stream: &StreamId,
-) -> Result<Loaded<A::State>, ApiError> {
+) -> Result<Loaded<A::State>, StoreError> {
     let mut loaded = Loaded {
         state: A::State::default(),
         version: 0,
@@ -49,7 +102,10 @@ pub async fn load<A: Aggregate>(
         let last_version = last.stream_version;
         for stored in events {
             let event: A::Event = serde_json::from_value(stored.payload).map_err(|e| {
-                anyhow::anyhow!("{stream} v{} does not decode: {e}", stored.stream_version)
+                StoreError::Codec(format!(
+                    "{stream} v{} does not decode: {e}",
+                    stored.stream_version
+                ))
             })?;
             loaded.state = A::evolve(loaded.state, &event);
         }
@@ -81,7 +137,7 @@ pub async fn save_snapshot<S: serde::Serialize>(
 }
 
 /// Moves the consumer checkpoint `name` to `position`.
-pub async fn save_checkpoint(log: &EventLog, name: &str, position: i64) -> Result<(), ApiError> {
+pub async fn save_checkpoint(log: &EventLog, name: &str, position: i64) -> Result<(), StoreError> {
     let mut tx = log.begin().await?;
     tx.save_checkpoint(name, position).await?;
     tx.commit().await?;
@@ -93,18 +149,22 @@ const ATTEMPTS: usize = 5;
 
 /// Loads `stream`, decides on it and appends the events with the version it loaded;
 /// when another request wrote the stream meanwhile, loads and decides again. Returns the
-/// position written (0 when the decision produced no events).
-pub async fn decide_and_append<A: Aggregate>(
+/// position written (0 when the decision produced no events), or the decision's own
+/// rejection inside.
+pub async fn decide_and_append<A: Aggregate, E>(
     log: &EventLog,
     stream: &StreamId,
     metadata: &Metadata,
-    mut decide: impl FnMut(&A::State) -> Result<Vec<A::Event>, ApiError>,
-) -> Result<i64, ApiError> {
+    mut decide: impl FnMut(&A::State) -> Result<Vec<A::Event>, E>,
+) -> Result<Result<i64, E>, WriteError> {
     for _ in 0..ATTEMPTS {
         let loaded = load::<A>(log, stream).await?;
-        let events = decide(&loaded.state)?;
+        let events = match decide(&loaded.state) {
+            Ok(events) => events,
+            Err(rejected) => return Ok(Err(rejected)),
+        };
         if events.is_empty() {
-            return Ok(0);
+            return Ok(Ok(0));
         }
         let append = StreamAppend::new(
             stream.clone(),
@@ -112,13 +172,13 @@ pub async fn decide_and_append<A: Aggregate>(
             to_log(&events, metadata)?,
         );
         match log.append(vec![append]).await {
-            Ok(outcome) => return Ok(outcome.last_position()),
+            Ok(outcome) => return Ok(Ok(outcome.last_position())),
             Err(error) if error.is_conflict() => continue,
-            Err(error) => return Err(error.into()),
+            Err(error) => return Err(StoreError::from(error).into()),
         }
     }
-    Err(ApiError::Conflict(
-        "this was changed by other requests at the same moment; retry".into(),
+    Err(WriteError::Conflict(
+        "this was changed by other requests at the same moment; retry",
     ))
 }
 
@@ -138,12 +198,12 @@ pub fn metadata(actor: impl ToString) -> Metadata {
 pub fn to_log<E: DomainEvent>(
     events: &[E],
     metadata: &Metadata,
-) -> Result<Vec<NewEvent>, ApiError> {
+) -> Result<Vec<NewEvent>, StoreError> {
     events
         .iter()
         .map(|event| {
             let payload = serde_json::to_value(event)
-                .map_err(|e| anyhow::anyhow!("event does not serialize: {e}"))?;
+                .map_err(|e| StoreError::Codec(format!("event does not serialize: {e}")))?;
             Ok(NewEvent::new(event.event_type(), payload)
                 .with_schema_version(E::SCHEMA_VERSION)
                 .with_metadata(metadata.clone()))

@@ -10,7 +10,7 @@ use domain::UserId;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::reply::Accepted;
+use super::reply::Reply;
 use crate::db::{exec, fetch_optional, PoolConn};
 use crate::error::ApiError;
 use crate::extract::IdempotencyKey;
@@ -20,7 +20,7 @@ use crate::state::AppState;
 const STALE_MILLIS: i64 = 60_000;
 
 /// Runs `work` at most once per (user, key): answers retries from the stored result.
-pub(crate) async fn once<B, F>(
+pub(crate) async fn once<B, T, F>(
     state: &AppState,
     user: UserId,
     key: IdempotencyKey,
@@ -30,7 +30,8 @@ pub(crate) async fn once<B, F>(
 ) -> Response
 where
     B: Serialize,
-    F: Future<Output = Result<Accepted, ApiError>>,
+    T: Serialize,
+    F: Future<Output = Result<Reply<T>, ApiError>>,
 {
     let Some(key) = key.0 else {
         return respond(work.await);
@@ -60,9 +61,9 @@ where
     }
 }
 
-fn respond(result: Result<Accepted, ApiError>) -> Response {
+fn respond<T: Serialize>(result: Result<Reply<T>, ApiError>) -> Response {
     match result {
-        Ok(accepted) => accepted.into_response(),
+        Ok(reply) => reply.into_response(),
         Err(error) => error.into_response(),
     }
 }
@@ -141,14 +142,17 @@ fn in_progress() -> ApiError {
 }
 
 /// Stores the answer; a server failure forgets the key instead, so a retry runs again.
-async fn remember(
+async fn remember<T: Serialize>(
     state: &AppState,
     scope: &str,
-    result: &Result<Accepted, ApiError>,
+    result: &Result<Reply<T>, ApiError>,
 ) -> Result<(), ApiError> {
     let mut conn = PoolConn::acquire(&state.log).await?;
     let (status, body) = match result {
-        Ok(accepted) => (accepted.status, accepted.body.to_string()),
+        Ok(reply) => (
+            reply.status,
+            serde_json::to_string(&reply.body).map_err(anyhow::Error::from)?,
+        ),
         Err(error) if error.status().is_server_error() => {
             exec!(
                 conn.db(),

@@ -1,46 +1,37 @@
-//! The answer every command gives: the ids it created and the log position it wrote, so
-//! a client can ask the read side to catch up (`?after=<position>`).
+//! A command's success on the wire: its status and its typed reply.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde_json::{Map, Value};
+use serde::Serialize;
 
-/// A command's success: its status, the ids it created and the position it wrote.
+/// A typed reply with its status (`201 Created` or `200 OK`).
 #[derive(Debug, Clone)]
-pub(crate) struct Accepted {
+pub(crate) struct Reply<T> {
     pub status: StatusCode,
-    pub body: Value,
+    pub body: T,
 }
 
-impl Accepted {
-    /// `201 Created` (or `200 OK` when `created` is false) with `ids` and `position`.
-    pub fn new(created: bool, ids: Map<String, Value>, position: i64) -> Self {
-        let mut body = ids;
-        body.insert("position".into(), Value::from(position));
+impl<T> Reply<T> {
+    /// `201 Created` with `body`.
+    pub fn created(body: T) -> Self {
         Self {
-            status: if created {
-                StatusCode::CREATED
-            } else {
-                StatusCode::OK
-            },
-            body: Value::Object(body),
+            status: StatusCode::CREATED,
+            body,
+        }
+    }
+
+    /// `200 OK` with `body`.
+    pub fn ok(body: T) -> Self {
+        Self {
+            status: StatusCode::OK,
+            body,
         }
     }
 }
 
-impl IntoResponse for Accepted {
+impl<T: Serialize> IntoResponse for Reply<T> {
     fn into_response(self) -> Response {
         (self.status, Json(self.body)).into_response()
     }
 }
-
-/// Builds the `ids` map of an [`Accepted`] from `name => value` pairs.
-macro_rules! ids {
-    ($($name:literal => $value:expr),* $(,)?) => {{
-        let mut map = serde_json::Map::new();
-        $( map.insert($name.to_owned(), serde_json::json!($value)); )*
-        map
-    }};
-}
-pub(crate) use ids;

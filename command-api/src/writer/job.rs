@@ -4,7 +4,7 @@ use domain::listing::{ListingEvent, ListingState};
 use eventlog::{Metadata, StreamAppend};
 use tokio::sync::oneshot;
 
-use crate::error::ApiError;
+use crate::store::WriteError;
 
 /// What a decision wants appended, and what to answer once it is.
 #[derive(Debug)]
@@ -37,32 +37,33 @@ pub struct Committed<R> {
     pub position: i64,
 }
 
-/// A job with its result type erased, so one queue holds every kind of command.
+/// What the caller of a job hears: its commit, its decision's rejection (inside), or why
+/// the writer could not append.
+pub type Answer<R, E> = Result<Result<Committed<R>, E>, WriteError>;
+
+/// A job with its result and rejection types erased, so one queue holds every kind of
+/// command. A rejection stays inside the job until [`Job::reject`] sends it.
 pub(crate) trait Job: Send {
-    fn decide(
-        &mut self,
-        state: &ListingState,
-    ) -> Result<(Vec<ListingEvent>, Vec<StreamAppend>), ApiError>;
+    /// Decides against `state`; `None` when the decision rejected the command.
+    fn decide(&mut self, state: &ListingState) -> Option<(Vec<ListingEvent>, Vec<StreamAppend>)>;
     fn metadata(&self) -> &Metadata;
     fn succeed(self: Box<Self>, position: i64);
-    fn fail(self: Box<Self>, error: ApiError);
+    /// Answers with the rejection of the last decision.
+    fn reject(self: Box<Self>);
+    fn fail(self: Box<Self>, error: WriteError);
 }
 
 pub(crate) type BoxedJob = Box<dyn Job>;
 
-pub(crate) struct Typed<R, F> {
+pub(crate) struct Typed<R, E, F> {
     decide: F,
     metadata: Metadata,
-    last: Option<R>,
-    reply: oneshot::Sender<Result<Committed<R>, ApiError>>,
+    last: Option<Result<R, E>>,
+    reply: oneshot::Sender<Answer<R, E>>,
 }
 
-impl<R, F> Typed<R, F> {
-    pub(crate) fn new(
-        decide: F,
-        metadata: Metadata,
-        reply: oneshot::Sender<Result<Committed<R>, ApiError>>,
-    ) -> Self {
+impl<R, E, F> Typed<R, E, F> {
+    pub(crate) fn new(decide: F, metadata: Metadata, reply: oneshot::Sender<Answer<R, E>>) -> Self {
         Self {
             decide,
             metadata,
@@ -72,18 +73,23 @@ impl<R, F> Typed<R, F> {
     }
 }
 
-impl<R, F> Job for Typed<R, F>
+impl<R, E, F> Job for Typed<R, E, F>
 where
     R: Send + 'static,
-    F: FnMut(&ListingState) -> Result<Planned<R>, ApiError> + Send + 'static,
+    E: Send + 'static,
+    F: FnMut(&ListingState) -> Result<Planned<R>, E> + Send + 'static,
 {
-    fn decide(
-        &mut self,
-        state: &ListingState,
-    ) -> Result<(Vec<ListingEvent>, Vec<StreamAppend>), ApiError> {
-        let planned = (self.decide)(state)?;
-        self.last = Some(planned.reply);
-        Ok((planned.listing, planned.others))
+    fn decide(&mut self, state: &ListingState) -> Option<(Vec<ListingEvent>, Vec<StreamAppend>)> {
+        match (self.decide)(state) {
+            Ok(planned) => {
+                self.last = Some(Ok(planned.reply));
+                Some((planned.listing, planned.others))
+            }
+            Err(rejection) => {
+                self.last = Some(Err(rejection));
+                None
+            }
+        }
     }
 
     fn metadata(&self) -> &Metadata {
@@ -91,16 +97,27 @@ where
     }
 
     fn succeed(self: Box<Self>, position: i64) {
-        let result = match self.last {
-            Some(reply) => Ok(Committed { reply, position }),
-            None => Err(ApiError::Internal(anyhow::anyhow!(
-                "job committed without a decision"
-            ))),
+        let answer = match self.last {
+            Some(Ok(reply)) => Ok(Ok(Committed { reply, position })),
+            Some(Err(rejection)) => Ok(Err(rejection)),
+            None => Err(never_decided()),
         };
-        let _ = self.reply.send(result);
+        let _ = self.reply.send(answer);
     }
 
-    fn fail(self: Box<Self>, error: ApiError) {
+    fn reject(self: Box<Self>) {
+        let answer = match self.last {
+            Some(Err(rejection)) => Ok(Err(rejection)),
+            _ => Err(never_decided()),
+        };
+        let _ = self.reply.send(answer);
+    }
+
+    fn fail(self: Box<Self>, error: WriteError) {
         let _ = self.reply.send(Err(error));
     }
+}
+
+fn never_decided() -> WriteError {
+    WriteError::Lost("job answered without a decision")
 }

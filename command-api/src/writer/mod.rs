@@ -16,15 +16,15 @@ mod task;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use domain::listing::{ListingCommand, ListingState};
+use domain::listing::{ListingCommand, ListingError, ListingState};
 use domain::ListingId;
 use eventlog::{EventLog, Metadata};
 use tokio::sync::{mpsc, oneshot};
 
-use crate::error::ApiError;
 use crate::recorder::Recorder;
+use crate::store::WriteError;
+pub use job::{Answer, Committed, Planned};
 use job::{BoxedJob, Typed};
-pub use job::{Committed, Planned};
 
 /// The registry of listing writers in this process.
 #[derive(Debug, Clone)]
@@ -55,16 +55,18 @@ impl Writers {
 
     /// Decides with `decide` against the listing's current state and appends what it
     /// returns (listing events plus any other streams) atomically. `decide` may run more
-    /// than once (after a concurrent change), so it must not have side effects.
-    pub async fn submit<R, F>(
+    /// than once (after a concurrent change), so it must not have side effects. Its
+    /// rejection comes back inside; the outer error is a conflict or a storage failure.
+    pub async fn submit<R, E, F>(
         &self,
         listing: ListingId,
         metadata: Metadata,
         decide: F,
-    ) -> Result<Committed<R>, ApiError>
+    ) -> Answer<R, E>
     where
         R: Send + 'static,
-        F: FnMut(&ListingState) -> Result<Planned<R>, ApiError> + Send + 'static,
+        E: Send + 'static,
+        F: FnMut(&ListingState) -> Result<Planned<R>, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel();
         let job: BoxedJob = Box::new(Typed::new(decide, metadata, reply));
@@ -75,23 +77,24 @@ impl Writers {
         }
         answer
             .await
-            .map_err(|_| ApiError::Internal(anyhow::anyhow!("listing writer stopped")))?
+            .map_err(|_| WriteError::Lost("listing writer stopped"))?
     }
 
-    /// Decides one listing command and appends its events; returns the position written.
+    /// Decides one listing command and appends its events; returns the position written,
+    /// or the domain's rejection inside.
     pub async fn decide(
         &self,
         listing: ListingId,
         metadata: Metadata,
         command: ListingCommand,
-    ) -> Result<i64, ApiError> {
-        let committed = self
+    ) -> Result<Result<i64, ListingError>, WriteError> {
+        let answer = self
             .submit(listing, metadata, move |current| {
                 let events = domain::listing::decide(current, command.clone())?;
                 Ok(Planned::listing(events, ()))
             })
             .await?;
-        Ok(committed.position)
+        Ok(answer.map(|committed| committed.position))
     }
 
     async fn send(&self, listing: ListingId, mut job: BoxedJob) {
@@ -119,9 +122,7 @@ impl Writers {
                 }
             }
         }
-        job.fail(ApiError::Internal(anyhow::anyhow!(
-            "no listing writer accepted the command"
-        )));
+        job.fail(WriteError::Lost("no listing writer accepted the command"));
     }
 
     /// Removes `listing`'s writer if it is still `sender` (called by a retiring writer).

@@ -12,9 +12,8 @@ use tokio::sync::mpsc;
 use super::job::BoxedJob;
 use super::Writers;
 
-use crate::error::ApiError;
 use crate::recorder::Recorder;
-use crate::store::{self, Loaded};
+use crate::store::{self, Loaded, WriteError};
 
 /// A writer with nothing to do for this long hands its memory back.
 const IDLE: Duration = Duration::from_secs(300);
@@ -83,11 +82,10 @@ async fn process(
     if loaded.is_none() {
         match store::load::<ListingAggregate>(log, stream).await {
             Ok(fresh) => *loaded = Some(fresh),
-            Err(_) => {
+            Err(error) => {
+                tracing::warn!(%error, stream.id = %stream, "loading the listing failed");
                 for job in jobs {
-                    job.fail(ApiError::Internal(anyhow::anyhow!(
-                        "loading {stream} failed"
-                    )));
+                    job.fail(WriteError::Lost("loading the listing failed"));
                 }
                 return;
             }
@@ -103,7 +101,7 @@ async fn process(
     let mut rejected = Vec::new();
     for mut job in jobs {
         match job.decide(&current.state) {
-            Ok((events, extra)) => {
+            Some((events, extra)) => {
                 // Two commands on one other stream (say, one booking) cannot share a
                 // transaction with one expected version each: the second waits its turn.
                 if extra.iter().any(|a| touched.contains(&a.stream_id)) {
@@ -118,28 +116,25 @@ async fn process(
                         others.extend(extra);
                         accepted.push(job);
                     }
-                    Err(error) => job.fail(error),
+                    Err(error) => job.fail(error.into()),
                 }
             }
-            Err(error) => rejected.push((job, error)),
+            None => rejected.push(job),
         }
     }
     if !rejected.is_empty() && is_stale(log, stream, before).await {
         // Another process wrote this listing since we folded it: a rejection decided on
         // stale state is not an answer. Start from the log and decide everything again.
         *loaded = None;
-        let retry = accepted
-            .into_iter()
-            .chain(rejected.into_iter().map(|(job, _)| job))
-            .chain(deferred);
+        let retry = accepted.into_iter().chain(rejected).chain(deferred);
         for job in retry.collect::<Vec<_>>() {
             one_at_a_time(log, recorder, stream, loaded, job).await;
         }
         return;
     }
-    for (job, error) in rejected {
+    for job in rejected {
         metrics::counter!("boxoffice_commands_total", "outcome" => "rejected").increment(1);
-        job.fail(error);
+        job.reject();
     }
     if !accepted.is_empty() {
         let added = listing_events.len() as u64;
@@ -199,24 +194,24 @@ async fn one_at_a_time(
         if loaded.is_none() {
             match store::load::<ListingAggregate>(log, stream).await {
                 Ok(fresh) => *loaded = Some(fresh),
-                Err(error) => return job.fail(error),
+                Err(error) => return job.fail(error.into()),
             }
         }
         let current = loaded.as_mut().expect("loaded above");
         let (events, extra) = match job.decide(&current.state) {
-            Ok(decided) => decided,
-            Err(_) if is_stale(log, stream, current.version).await => {
+            Some(decided) => decided,
+            None if is_stale(log, stream, current.version).await => {
                 *loaded = None;
                 continue;
             }
-            Err(error) => {
+            None => {
                 metrics::counter!("boxoffice_commands_total", "outcome" => "rejected").increment(1);
-                return job.fail(error);
+                return job.reject();
             }
         };
         let log_events = match store::to_log(&events, job.metadata()) {
             Ok(e) => e,
-            Err(error) => return job.fail(error),
+            Err(error) => return job.fail(error.into()),
         };
         let added = log_events.len() as u64;
         let mut appends = Vec::new();
@@ -249,12 +244,12 @@ async fn one_at_a_time(
             }
             Err(error) => {
                 *loaded = None;
-                return job.fail(error.into());
+                return job.fail(WriteError::of_append(error));
             }
         }
     }
-    job.fail(ApiError::Conflict(
-        "the listing is changing too fast to decide this command; retry".into(),
+    job.fail(WriteError::Conflict(
+        "the listing is changing too fast to decide this command; retry",
     ));
 }
 

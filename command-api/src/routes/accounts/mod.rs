@@ -1,55 +1,44 @@
-//! Accounts and sessions: register, verify e-mail, change password, log in, refresh, log
-//! out, and the admin commands (role, suspend, reinstate).
+//! Account and session routes: register, verify e-mail, change password, log in,
+//! refresh, log out, and the admin commands (role, suspend, reinstate); one file each.
 
-mod admin;
+mod log_in;
+mod log_out;
 mod password;
+mod refresh;
 mod register;
-mod sessions;
-mod shared;
+mod reinstate;
+mod role;
+mod suspend;
+mod verify;
 
-use axum::routing::post;
-use axum::Router;
-use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-/// The operations of accounts and sessions, for [`crate::openapi::ApiDoc`].
-#[derive(OpenApi)]
-#[openapi(paths(
-    register::register,
-    register::verify,
-    password::change,
-    sessions::log_in,
-    sessions::refresh,
-    sessions::log_out,
-    admin::change_role,
-    admin::suspend,
-    admin::reinstate,
-))]
-pub(crate) struct AccountsApi;
-
-pub(super) fn router() -> Router<AppState> {
-    Router::new()
-        .route("/accounts", post(register::register))
-        .route("/accounts/me/password", post(password::change))
-        .route("/accounts/{user_id}/verify", post(register::verify))
-        .route("/accounts/{user_id}/role", post(admin::change_role))
-        .route("/accounts/{user_id}/suspend", post(admin::suspend))
-        .route("/accounts/{user_id}/reinstate", post(admin::reinstate))
-        .route("/sessions", post(sessions::log_in))
-        .route("/sessions/refresh", post(sessions::refresh))
-        .route("/sessions/logout", post(sessions::log_out))
+/// The account and session routes with their documentation.
+pub(super) fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(register::register))
+        .routes(routes!(verify::verify))
+        .routes(routes!(password::change))
+        .routes(routes!(log_in::log_in))
+        .routes(routes!(refresh::refresh))
+        .routes(routes!(log_out::log_out))
+        .routes(routes!(role::change_role))
+        .routes(routes!(suspend::suspend))
+        .routes(routes!(reinstate::reinstate))
 }
 
 #[cfg(test)]
 mod tests {
-    use utoipa::OpenApi;
-
-    use super::AccountsApi;
+    fn document() -> utoipa::openapi::OpenApi {
+        super::router().split_for_parts().1
+    }
 
     #[test]
     fn every_account_route_is_in_the_contract() {
-        let doc = AccountsApi::openapi();
+        let doc = document();
         let paths: Vec<&str> = doc.paths.paths.keys().map(String::as_str).collect();
         assert_eq!(
             paths,
@@ -69,7 +58,7 @@ mod tests {
 
     #[test]
     fn every_schema_the_account_routes_name_is_in_the_contract() {
-        let doc = serde_json::to_value(AccountsApi::openapi()).unwrap();
+        let doc = serde_json::to_value(document()).unwrap();
         let text = doc.to_string();
         let names = text
             .split("\"#/components/schemas/")

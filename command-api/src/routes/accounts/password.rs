@@ -1,27 +1,21 @@
-//! Changing one's own password: the current one must be proven, and every session of the
-//! account ends at its next refresh (its refresh tokens are revoked with the change), so
-//! whoever had the old password is locked out; the caller logs in again.
+//! `POST /accounts/me/password`: change one's own password.
 
 use axum::extract::State;
-use domain::account::ChangePassword;
-use domain::PasswordHash;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-use super::shared::{self, check_password, AccountChanged};
-use crate::auth::password;
-use crate::auth::rate_limit::AccountKey;
+use crate::commands::{self, replies::AccountChanged};
 use crate::error::{ApiError, Fields};
 use crate::extract::{ApiJson, AuthUser};
 use crate::openapi::problems;
-use crate::routes::reply::{ids, Accepted};
+use crate::routes::parse::check_password;
+use crate::routes::reply::Reply;
 use crate::state::AppState;
-use crate::store;
 
 /// The body of `POST /accounts/me/password`.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub(super) struct NewPassword {
+pub(crate) struct NewPassword {
     /// The password in use now.
     #[schema(format = Password)]
     current_password: String,
@@ -55,48 +49,16 @@ pub(super) async fn change(
     State(state): State<AppState>,
     AuthUser(actor): AuthUser,
     ApiJson(body): ApiJson<NewPassword>,
-) -> Result<Accepted, ApiError> {
+) -> Result<Reply<AccountChanged>, ApiError> {
     let mut f = Fields::new();
     check_password(&mut f, "new_password", &body.new_password);
     f.finish()?;
-    let now = state.clock.now();
-    let loaded = shared::load(&state, actor.user_id).await?;
-    let account = loaded
-        .state
-        .account()
-        .ok_or_else(|| ApiError::Unauthorized("this account no longer exists".into()))?;
-    // A stolen access token must not become a way to guess the password.
-    let key = AccountKey::of_email(account.email.as_str());
-    state.limiter.attempt_on(&key, now)?;
-    let phc = account.password_hash.as_str().to_owned();
-    if !password::verify(body.current_password, phc).await {
-        return Err(ApiError::field(
-            "current_password",
-            "this is not the current password",
-        ));
-    }
-    state.limiter.succeeded(&key);
-    let hash = password::hash(body.new_password).await?;
-    let password_hash = PasswordHash::parse(&hash).map_err(anyhow::Error::from)?;
-    let position = shared::run(
+    let changed = commands::accounts::change_password(
         &state,
-        actor.user_id,
-        &store::metadata(actor.user_id),
-        true,
-        || {
-            ChangePassword {
-                actor,
-                password_hash: password_hash.clone(),
-                now,
-            }
-            .into()
-        },
+        actor,
+        body.current_password,
+        body.new_password,
     )
     .await?;
-    tracing::info!(user.id = %actor.user_id, "password changed");
-    Ok(Accepted::new(
-        false,
-        ids!("user_id" => actor.user_id.to_string()),
-        position,
-    ))
+    Ok(Reply::ok(changed))
 }

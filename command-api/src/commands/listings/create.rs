@@ -1,0 +1,38 @@
+//! Creating a draft listing with its ticket types (organizers only).
+
+use domain::listing::{CreateListing, ListingDetails, NewTicketType};
+use domain::{Actor, ListingId};
+use uuid::Uuid;
+
+use crate::commands::replies::ListingCreated;
+use crate::commands::{metadata, CommandError};
+use crate::state::AppState;
+
+/// Creates a draft listing with `ticket_types` and an optional cap on all seats.
+pub async fn create(
+    state: &AppState,
+    actor: Actor,
+    details: ListingDetails,
+    ticket_types: Vec<NewTicketType>,
+    total_capacity: Option<u32>,
+) -> Result<ListingCreated, CommandError> {
+    let listing_id = ListingId::from(Uuid::now_v7());
+    let ticket_type_ids = ticket_types.iter().map(|t| t.id).collect();
+    let command = CreateListing {
+        actor,
+        listing_id,
+        details,
+        ticket_types,
+        total_capacity,
+        now: state.clock.now(),
+    };
+    let position = state
+        .writers
+        .decide(listing_id, metadata(&actor), command.into())
+        .await??;
+    Ok(ListingCreated {
+        listing_id,
+        ticket_type_ids,
+        position,
+    })
+}

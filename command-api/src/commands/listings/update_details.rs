@@ -1,0 +1,30 @@
+//! Replacing a listing's details as a whole.
+
+use domain::listing::{ListingDetails, UpdateListingDetails};
+use domain::{Actor, ListingId};
+
+use crate::commands::replies::ListingChanged;
+use crate::commands::{metadata, CommandError};
+use crate::state::AppState;
+
+/// Replaces the listing's details (title, venue, times, sales window, per-booking limit).
+pub async fn update_details(
+    state: &AppState,
+    actor: Actor,
+    listing_id: ListingId,
+    details: ListingDetails,
+) -> Result<ListingChanged, CommandError> {
+    let command = UpdateListingDetails {
+        actor,
+        details,
+        now: state.clock.now(),
+    };
+    let position = state
+        .writers
+        .decide(listing_id, metadata(&actor), command.into())
+        .await??;
+    Ok(ListingChanged {
+        listing_id,
+        position,
+    })
+}

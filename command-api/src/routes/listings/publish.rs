@@ -1,0 +1,52 @@
+//! `POST /listings/{listing_id}/publish`: publish a draft listing.
+
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::commands::{self, replies::ListingChanged};
+use crate::extract::{AuthUser, IdempotencyKey};
+use crate::openapi::{problems, IdempotencyKeyHeader};
+use crate::routes::idempotent;
+use crate::routes::parse::ListingPath;
+use crate::routes::reply::Reply;
+use crate::state::AppState;
+
+/// Publishes a draft listing (its organizer).
+#[utoipa::path(
+    post,
+    path = "/listings/{listing_id}/publish",
+    tag = "listings",
+    params(
+        ("listing_id" = Uuid, Path, description = "The listing"),
+        IdempotencyKeyHeader,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The listing is published", body = ListingChanged),
+        (status = 401, response = problems::Unauthorized),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::Unprocessable),
+        (status = 500, response = problems::Internal),
+    )
+)]
+pub(super) async fn publish(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    ListingPath { listing_id }: ListingPath,
+    key: IdempotencyKey,
+) -> Response {
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        "publish_listing",
+        &listing_id,
+        async {
+            let changed = commands::listings::publish(&state, actor, listing_id).await?;
+            Ok(Reply::ok(changed))
+        },
+    )
+    .await
+}

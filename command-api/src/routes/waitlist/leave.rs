@@ -1,0 +1,50 @@
+//! `POST /listings/{listing_id}/waitlist/{entry_id}/leave`: leave the waitlist.
+
+use axum::extract::State;
+use axum::response::Response;
+
+use crate::commands::{self, replies::WaitlistEntryChanged};
+use crate::extract::{AuthUser, IdempotencyKey};
+use crate::openapi::{problems, IdempotencyKeyHeader};
+use crate::routes::idempotent;
+use crate::routes::parse::EntryPath;
+use crate::routes::reply::Reply;
+use crate::state::AppState;
+
+/// Leaves the waitlist.
+#[utoipa::path(
+    post,
+    path = "/listings/{listing_id}/waitlist/{entry_id}/leave",
+    tag = "waitlist",
+    params(
+        ("listing_id" = Uuid, Path, description = "The listing"),
+        ("entry_id" = Uuid, Path, description = "The waitlist entry"),
+        IdempotencyKeyHeader,
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The entry left the waitlist", body = WaitlistEntryChanged),
+        (status = 401, response = problems::Unauthorized),
+        (status = 403, response = problems::Forbidden),
+        (status = 404, response = problems::NotFound),
+        (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::Unprocessable),
+        (status = 500, response = problems::Internal),
+    )
+)]
+pub(super) async fn leave(
+    State(state): State<AppState>,
+    AuthUser(actor): AuthUser,
+    EntryPath {
+        listing_id,
+        entry_id,
+    }: EntryPath,
+    key: IdempotencyKey,
+) -> Response {
+    let route = format!("leave_waitlist:{listing_id}:{entry_id}");
+    idempotent::once(&state, actor.user_id, key, &route, &(), async {
+        let changed = commands::waitlist::leave(&state, actor, listing_id, entry_id).await?;
+        Ok(Reply::ok(changed))
+    })
+    .await
+}
