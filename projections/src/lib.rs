@@ -11,7 +11,7 @@ pub mod decode;
 pub mod error;
 mod metrics;
 pub mod read;
-mod record;
+pub mod record;
 pub mod relay;
 pub mod replay;
 pub mod runner;
@@ -21,6 +21,14 @@ pub mod verify;
 
 pub use error::ProjectionError;
 pub use read::Projection;
-pub use record::Tables;
+pub use record::{read_rows, ReadRow, Record, Tables};
 pub use runner::{run, RunnerConfig};
 pub use status::Projections;
+
+/// Every read-model table's row type: the one description of its columns, which the
+/// projections write and query-api, replay and verify read by name.
+pub mod rows {
+    pub use crate::read::analytics::{DailyRow, PlatformRow, StatBookingRow, StatRow};
+    pub use crate::read::bookings::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow};
+    pub use crate::read::catalog::{ListingRow, TypeRow};
+}

@@ -12,11 +12,11 @@ use eventlog::EventLog;
 
 use crate::decode::{decode_all, Fact};
 use crate::error::ProjectionError;
-use crate::read::analytics::{StatBookingRow, StatRow};
+use crate::read::analytics::{PlatformRow, StatBookingRow, StatRow};
 use crate::read::bookings::{BookingRow, EntryRow, HoldRow, TicketRow};
 use crate::read::catalog::{ListingRow, TypeRow};
 use crate::read::Projection;
-use crate::record::{load_all, Tables};
+use crate::record::{columns, load_all, read_rows, Tables};
 use crate::status::checkpoint_name;
 
 /// One difference between the log and a read model.
@@ -86,16 +86,15 @@ async fn snapshot(
                     load_all(db, &t).await?,
                 ),
                 Projection::Analytics => {
-                    let accounts: Vec<(i64,)> = db
-                        .fetch(
-                            "SELECT value FROM rm_platform WHERE metric = 'accounts'",
-                            Vec::new(),
-                        )
-                        .await?;
+                    let sql = format!(
+                        "SELECT {} FROM rm_platform WHERE metric = 'accounts'",
+                        columns::<PlatformRow>()
+                    );
+                    let accounts = read_rows::<PlatformRow>(&db.rows(&sql, Vec::new()).await?)?;
                     Snapshot::Analytics(
                         load_all(db, &t).await?,
                         load_all(db, &t).await?,
-                        accounts.first().map_or(0, |r| r.0),
+                        accounts.first().map_or(0, |r| r.value),
                     )
                 }
             };

@@ -1,11 +1,11 @@
 //! Deciding holds: hold, release, expire, decline offers, and the listing side of bookings.
 
 use super::command::{DeclineOffer, ExpireHold, HoldSeats, ReleaseHold};
-use super::decide::{active_hold, deadline, ensure_selling, ticket_type};
-use super::decide_setup::with_offers;
 use super::error::ListingError;
 use super::event::{HoldReleaseReason, ListingEvent};
+use super::guards::{active_hold, deadline, ensure_selling, ticket_type};
 use super::hold::Hold;
+use super::offers::with_offers;
 use super::state::{Listing, ListingStatus};
 use crate::actor::Actor;
 use crate::ids::{BookingId, HoldId, TicketTypeId, WaitlistEntryId};

@@ -4,14 +4,14 @@ use super::command::{
     AddTicketType, CancelListing, ChangeTicketTypeCapacity, ChangeTotalCapacity, CloseSales,
     CloseSalesOnSchedule, CreateListing, PublishListing, UpdateListingDetails,
 };
-use super::decide::{ensure_manager, ensure_not_cancelled, ticket_type};
 use super::details::{ListingDetails, NewTicketType, MAX_TICKET_TYPES, MAX_TYPE_CAPACITY};
 use super::error::ListingError;
 use super::event::{HoldReleaseReason, ListingEvent};
-use super::offers;
+use super::guards::{ensure_manager, ensure_not_cancelled, ticket_type};
+use super::offers::with_offers;
 use super::state::{Listing, ListingState, ListingStatus};
 use crate::actor::Role;
-use crate::values::{Currency, HoldDuration};
+use crate::values::Currency;
 use chrono::{DateTime, Utc};
 
 pub(super) fn create(
@@ -287,19 +287,6 @@ pub(super) fn cancel(
         by,
         at: c.now,
     });
-    Ok(events)
-}
-
-/// The primary event followed by the waitlist offers it makes possible.
-pub(super) fn with_offers(
-    listing: &Listing,
-    primary: ListingEvent,
-    offer_for: HoldDuration,
-    now: DateTime<Utc>,
-) -> Result<Vec<ListingEvent>, ListingError> {
-    let mut events = vec![primary];
-    let offers = offers::after(listing, &events, offer_for, now)?;
-    events.extend(offers);
     Ok(events)
 }
 

@@ -1,10 +1,10 @@
 //! Deciding waitlist joins and leaves (offers are made in `offers`).
 
 use super::command::{JoinWaitlist, LeaveWaitlist};
-use super::decide::{ensure_selling, ticket_type};
 use super::decide_holds::check_per_booking;
 use super::error::ListingError;
 use super::event::ListingEvent;
+use super::guards::{ensure_selling, ticket_type};
 use super::state::Listing;
 use crate::ids::HoldId;
 

@@ -9,6 +9,7 @@ mod decide_waitlist;
 mod details;
 mod error;
 mod event;
+mod guards;
 mod hold;
 mod inventory;
 mod offers;

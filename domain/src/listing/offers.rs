@@ -1,8 +1,8 @@
 //! Waitlist offers: who gets released seats, decided in the same decision that freed them.
 
-use super::decide::deadline;
 use super::error::ListingError;
 use super::event::ListingEvent;
+use super::guards::deadline;
 use super::state::{Listing, ListingStatus};
 use crate::ids::HoldId;
 use crate::values::HoldDuration;
@@ -65,4 +65,17 @@ pub(crate) fn after(
         offers.push(offer);
     }
     Ok(offers)
+}
+
+/// The primary event followed by the waitlist offers it makes possible.
+pub(super) fn with_offers(
+    listing: &Listing,
+    primary: ListingEvent,
+    offer_for: HoldDuration,
+    now: DateTime<Utc>,
+) -> Result<Vec<ListingEvent>, ListingError> {
+    let mut events = vec![primary];
+    let offers = after(listing, &events, offer_for, now)?;
+    events.extend(offers);
+    Ok(events)
 }

@@ -8,6 +8,9 @@ use axum::{Json, Router};
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
+use projections::read_row;
+use projections::record::{columns, read_rows};
+use projections::rows::PlatformRow;
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -39,6 +42,16 @@ pub struct AdminOverview {
     pub totals: Vec<CurrencyTotals>,
     /// The listings that took the most money.
     pub top_listings: Vec<TopListing>,
+}
+
+read_row! {
+    /// How many listings have one status.
+    struct StatusCount {
+        /// The status.
+        status: String,
+        /// Listings in it.
+        listings: i64,
+    }
 }
 
 /// Accounts, listings and sales across the platform. Admins only.
@@ -75,18 +88,23 @@ async fn overview(
     state.caught_up(after, &["analytics"]).await?;
     let mut conn = conn(&state).await?;
     let mut db = conn.db();
-    let metrics: Vec<(String, i64)> = db
-        .fetch("SELECT metric, value FROM rm_platform", Vec::new())
-        .await?;
-    let statuses: Vec<(String, i64)> = db
-        .fetch(
-            "SELECT status, COUNT(*) FROM rm_listing_stats GROUP BY status",
+    let sql = format!("SELECT {} FROM rm_platform", columns::<PlatformRow>());
+    let metrics = db.rows(&sql, Vec::new()).await?;
+    let metrics = read_rows::<PlatformRow>(&metrics)?
+        .into_iter()
+        .map(|m| (m.metric, m.value));
+    let statuses = db
+        .rows(
+            "SELECT status, COUNT(*) AS listings FROM rm_listing_stats GROUP BY status",
             Vec::new(),
         )
         .await?;
+    let statuses = read_rows::<StatusCount>(&statuses)?
+        .into_iter()
+        .map(|s| (s.status, s.listings));
     Ok(Json(AdminOverview {
-        metrics: metrics.into_iter().collect(),
-        listings_by_status: statuses.into_iter().collect(),
+        metrics: metrics.collect(),
+        listings_by_status: statuses.collect(),
         totals: totals(&mut db, None).await?,
         top_listings: top_listings(&mut db, None, top).await?,
     }))

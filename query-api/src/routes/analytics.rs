@@ -7,6 +7,9 @@ use eventlog::sql::{Arg, Db};
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
+use projections::read_row;
+use projections::record::{columns, read_rows};
+use projections::rows::{DailyRow, StatRow};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -143,6 +146,26 @@ pub struct OrganizerAnalytics {
     pub top_listings: Vec<TopListing>,
 }
 
+read_row! {
+    /// Sums over the listings priced in one currency.
+    struct CurrencySums {
+        /// The currency.
+        currency: String,
+        /// Listings.
+        listings: i64,
+        /// Seats sold.
+        seats_sold: i64,
+        /// Bookings made.
+        bookings: i64,
+        /// Bookings cancelled.
+        cancellations: i64,
+        /// Money taken.
+        revenue: i64,
+        /// Money refunded.
+        refunds: i64,
+    }
+}
+
 fn uuid(text: &str) -> Uuid {
     Uuid::parse_str(text).unwrap_or_default()
 }
@@ -157,29 +180,26 @@ pub(crate) async fn totals(
         None => ("", Vec::new()),
     };
     let sql = format!(
-        "SELECT currency, COUNT(*), CAST(SUM(seats_sold) AS BIGINT), \
-         CAST(SUM(bookings) AS BIGINT), CAST(SUM(cancellations) AS BIGINT), \
-         CAST(SUM(revenue) AS BIGINT), CAST(SUM(refunds) AS BIGINT) \
+        "SELECT currency, COUNT(*) AS listings, CAST(SUM(seats_sold) AS BIGINT) AS seats_sold, \
+         CAST(SUM(bookings) AS BIGINT) AS bookings, \
+         CAST(SUM(cancellations) AS BIGINT) AS cancellations, \
+         CAST(SUM(revenue) AS BIGINT) AS revenue, CAST(SUM(refunds) AS BIGINT) AS refunds \
          FROM rm_listing_stats WHERE currency IS NOT NULL {filter} \
          GROUP BY currency ORDER BY currency"
     );
-    let rows: Vec<(String, i64, i64, i64, i64, i64, i64)> = db.fetch(&sql, args).await?;
-    Ok(rows
+    let rows = db.rows(&sql, args).await?;
+    Ok(read_rows::<CurrencySums>(&rows)?
         .into_iter()
-        .map(
-            |(currency, listings, seats_sold, bookings, cancellations, revenue, refunds)| {
-                CurrencyTotals {
-                    listings,
-                    seats_sold,
-                    bookings,
-                    cancellations,
-                    revenue: Amount::new(revenue, &currency),
-                    refunds: Amount::new(refunds, &currency),
-                    net_revenue: Amount::new(revenue - refunds, &currency),
-                    currency,
-                }
-            },
-        )
+        .map(|s| CurrencyTotals {
+            listings: s.listings,
+            seats_sold: s.seats_sold,
+            bookings: s.bookings,
+            cancellations: s.cancellations,
+            revenue: Amount::new(s.revenue, &s.currency),
+            refunds: Amount::new(s.refunds, &s.currency),
+            net_revenue: Amount::new(s.revenue - s.refunds, &s.currency),
+            currency: s.currency,
+        })
         .collect())
 }
 
@@ -195,23 +215,21 @@ pub(crate) async fn top_listings(
     };
     args.push(Arg::Int(top));
     let sql = format!(
-        "SELECT listing_id, title, status, seats_sold, revenue, currency FROM rm_listing_stats \
+        "SELECT {} FROM rm_listing_stats \
          {filter} ORDER BY revenue DESC, seats_sold DESC, listing_id LIMIT ${}",
+        columns::<StatRow>(),
         args.len()
     );
-    let rows: Vec<(String, String, String, i64, i64, Option<String>)> =
-        db.fetch(&sql, args).await?;
-    Ok(rows
+    let rows = db.rows(&sql, args).await?;
+    Ok(read_rows::<StatRow>(&rows)?
         .into_iter()
-        .map(
-            |(id, title, status, seats_sold, revenue, currency)| TopListing {
-                listing_id: uuid(&id),
-                title,
-                status,
-                seats_sold,
-                revenue: Amount::maybe(Some(revenue), currency.as_deref()),
-            },
-        )
+        .map(|s| TopListing {
+            listing_id: uuid(&s.listing_id),
+            revenue: Amount::maybe(Some(s.revenue), s.currency.as_deref()),
+            title: s.title,
+            status: s.status,
+            seats_sold: s.seats_sold,
+        })
         .collect())
 }
 
@@ -247,45 +265,38 @@ async fn listing_analytics(
     let id = path_id(&listing, "listing")?;
     let mut conn = conn(&state).await?;
     let mut db = conn.db();
-    let rows = db
-        .rows(
-            "SELECT organizer_id, title, status, currency, type_capacity, total_capacity, \
-             seats_held, seats_sold, holds_made, holds_confirmed, bookings, cancellations, \
-             revenue, refunds, waitlist_length, offers_made, offers_accepted, tickets_valid, \
-             checked_in FROM rm_listing_stats WHERE listing_id = $1",
-            vec![Arg::from(id.clone())],
-        )
-        .await?;
-    let r = rows
-        .first()
+    let sql = format!(
+        "SELECT {} FROM rm_listing_stats WHERE listing_id = $1",
+        columns::<StatRow>()
+    );
+    let rows = db.rows(&sql, vec![Arg::from(id.clone())]).await?;
+    let r = read_rows::<StatRow>(&rows)?
+        .pop()
         .ok_or_else(|| ApiError::NotFound(format!("no listing {listing}")))?;
-    if !owns(&actor, &r.text(0)?) {
+    if !owns(&actor, &r.organizer_id) {
         return Err(ApiError::Forbidden(
             "only the listing's organizer or an admin see its figures".into(),
         )
         .into());
     }
-    let currency = r.opt_text(3)?;
-    let money = |v: i64| Amount::maybe(Some(v), currency.as_deref());
-    let type_capacity = r.int(4)?;
+    let money = |v: i64| Amount::maybe(Some(v), r.currency.as_deref());
     let capacity = r
-        .opt_int(5)?
-        .map_or(type_capacity, |total| total.min(type_capacity));
-    let (held, sold) = (r.int(6)?, r.int(7)?);
-    let (holds_made, holds_confirmed) = (r.int(8)?, r.int(9)?);
-    let (revenue, refunds) = (r.int(12)?, r.int(13)?);
-    let (tickets_valid, checked_in) = (r.int(17)?, r.int(18)?);
-    let daily: Vec<(String, i64, i64, i64, i64, i64)> = db
-        .fetch(
-            "SELECT day, bookings, seats, revenue, refunds, cancellations FROM rm_daily_sales \
-             WHERE listing_id = $1 ORDER BY day",
-            vec![Arg::from(id.clone())],
-        )
-        .await?;
+        .total_capacity
+        .map_or(r.type_capacity, |total| total.min(r.type_capacity));
+    let (held, sold) = (r.seats_held, r.seats_sold);
+    let (holds_made, holds_confirmed) = (r.holds_made, r.holds_confirmed);
+    let (revenue, refunds) = (r.revenue, r.refunds);
+    let (tickets_valid, checked_in) = (r.tickets_valid, r.checked_in);
+    let sql = format!(
+        "SELECT {} FROM rm_daily_sales WHERE listing_id = $1 ORDER BY day",
+        columns::<DailyRow>()
+    );
+    let daily = db.rows(&sql, vec![Arg::from(id.clone())]).await?;
+    let daily = read_rows::<DailyRow>(&daily)?;
     Ok(Json(ListingAnalytics {
         listing_id: uuid(&id),
-        title: r.text(1)?,
-        status: r.text(2)?,
+        title: r.title.clone(),
+        status: r.status.clone(),
         capacity,
         seats_sold: sold,
         seats_held: held,
@@ -294,29 +305,27 @@ async fn listing_analytics(
         refunds: money(refunds),
         net_revenue: money(revenue - refunds),
         fill_rate: rate(sold, capacity),
-        bookings: r.int(10)?,
-        cancellations: r.int(11)?,
+        bookings: r.bookings,
+        cancellations: r.cancellations,
         holds_made,
         holds_confirmed,
         hold_to_booking_conversion: rate(holds_confirmed, holds_made),
-        waitlist_length: r.int(14)?,
-        offers_made: r.int(15)?,
-        offers_accepted: r.int(16)?,
+        waitlist_length: r.waitlist_length,
+        offers_made: r.offers_made,
+        offers_accepted: r.offers_accepted,
         tickets_valid,
         checked_in,
         check_in_rate: rate(checked_in, tickets_valid),
         daily: daily
             .into_iter()
-            .map(
-                |(day, bookings, seats, revenue, refunds, cancellations)| DailySales {
-                    day,
-                    bookings,
-                    seats,
-                    revenue,
-                    refunds,
-                    cancellations,
-                },
-            )
+            .map(|d| DailySales {
+                day: d.day,
+                bookings: d.bookings,
+                seats: d.seats,
+                revenue: d.revenue,
+                refunds: d.refunds,
+                cancellations: d.cancellations,
+            })
             .collect(),
     }))
 }

@@ -5,8 +5,10 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use eventlog::sql::{AnyRow, Arg};
 use http_kit::openapi::problems;
+use eventlog::sql::Arg;
+use projections::record::{columns, read_rows};
+use projections::rows::ListingRow;
 use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 use uuid::Uuid;
@@ -89,26 +91,26 @@ pub struct ListingSummary {
     pub status: String,
 }
 
-const COLUMNS: &str = "listing_id, title, venue_name, city, country, category, starts_at, \
-    ends_at, currency, min_price, max_price, seats_free, seats_sold, status";
-
-fn summary(row: &AnyRow) -> Result<ListingSummary, sqlx::Error> {
-    let currency = row.opt_text(8)?;
-    Ok(ListingSummary {
-        id: Uuid::parse_str(&row.text(0)?).unwrap_or_default(),
-        title: row.text(1)?,
-        venue: row.text(2)?,
-        city: row.text(3)?,
-        country: row.text(4)?,
-        category: row.text(5)?,
-        starts_at: time(row.int(6)?),
-        ends_at: time(row.int(7)?),
-        min_price: Amount::maybe(row.opt_int(9)?, currency.as_deref()),
-        max_price: Amount::maybe(row.opt_int(10)?, currency.as_deref()),
-        seats_free: row.int(11)?,
-        seats_sold: row.int(12)?,
-        status: row.text(13)?,
-    })
+impl ListingSummary {
+    /// The summary of a catalog row.
+    fn of(row: ListingRow) -> Self {
+        let currency = row.currency.as_deref();
+        Self {
+            id: Uuid::parse_str(&row.listing_id).unwrap_or_default(),
+            min_price: Amount::maybe(row.min_price, currency),
+            max_price: Amount::maybe(row.max_price, currency),
+            title: row.title,
+            venue: row.venue_name,
+            city: row.city,
+            country: row.country,
+            category: row.category,
+            starts_at: time(row.starts_at),
+            ends_at: time(row.ends_at),
+            seats_free: row.seats_free,
+            seats_sold: row.seats_sold,
+            status: row.status,
+        }
+    }
 }
 
 /// `word` as a LIKE pattern matching it anywhere, its wildcards taken literally.
@@ -220,13 +222,17 @@ async fn search(
     };
     filter.args.push(Arg::Int(limit + 1));
     let sql = format!(
-        "SELECT {COLUMNS} FROM rm_listings WHERE {} ORDER BY {order} LIMIT ${}",
+        "SELECT {} FROM rm_listings WHERE {} ORDER BY {order} LIMIT ${}",
+        columns::<ListingRow>(),
         filter.clauses.join(" AND "),
         filter.args.len()
     );
     let mut conn = conn(&state).await?;
     let rows = conn.db().rows(&sql, filter.args).await?;
-    let mut items = rows.iter().map(summary).collect::<Result<Vec<_>, _>>()?;
+    let mut items: Vec<ListingSummary> = read_rows::<ListingRow>(&rows)?
+        .into_iter()
+        .map(ListingSummary::of)
+        .collect();
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items.last().map(|last| {

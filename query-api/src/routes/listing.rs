@@ -6,10 +6,12 @@ use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
 use domain::Actor;
-use eventlog::sql::{AnyRow, Arg};
+use eventlog::sql::Arg;
 use http_kit::extract::MaybeUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
+use projections::record::{columns, read_rows};
+use projections::rows::{ListingRow, TypeRow};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -132,52 +134,60 @@ pub struct Availability {
     pub ticket_types: Vec<TicketTypeView>,
 }
 
-const COLUMNS: &str = "listing_id, organizer_id, status, title, description, venue_name, \
-    venue_address, city, country, category, starts_at, ends_at, time_zone, sales_opens_at, \
-    sales_closes_at, max_tickets_per_booking, total_capacity, currency, min_price, max_price, \
-    capacity, seats_free, seats_sold, published_at, cancel_reason, position";
-
-/// `rm_ticket_types`: id, name, price, currency, capacity, held, offered, sold, free, waitlist.
-type TicketTypeRow = (String, String, i64, String, i64, i64, i64, i64, i64, i64);
-
 fn uuid(text: &str) -> Uuid {
     Uuid::parse_str(text).unwrap_or_default()
 }
 
-fn detail_of(
-    row: &AnyRow,
-    ticket_types: Vec<TicketTypeView>,
-) -> Result<ListingDetail, sqlx::Error> {
-    let currency = row.opt_text(17)?;
-    Ok(ListingDetail {
-        id: uuid(&row.text(0)?),
-        organizer_id: uuid(&row.text(1)?),
-        status: row.text(2)?,
-        title: row.text(3)?,
-        description: row.text(4)?,
-        venue: Venue {
-            name: row.text(5)?,
-            address: row.text(6)?,
-            city: row.text(7)?,
-            country: row.text(8)?,
-        },
-        category: row.text(9)?,
-        starts_at: time(row.int(10)?),
-        ends_at: time(row.int(11)?),
-        time_zone: row.text(12)?,
-        sales_opens_at: time(row.int(13)?),
-        sales_closes_at: time(row.int(14)?),
-        max_tickets_per_booking: row.int(15)?,
-        total_capacity: row.opt_int(16)?,
-        min_price: Amount::maybe(row.opt_int(18)?, currency.as_deref()),
-        max_price: Amount::maybe(row.opt_int(19)?, currency.as_deref()),
-        capacity: row.int(20)?,
-        seats_free: row.int(21)?,
-        seats_sold: row.int(22)?,
-        published_at: row.opt_int(23)?.map(time),
-        cancel_reason: row.opt_text(24)?,
-        ticket_types,
-    })
+impl TicketTypeView {
+    /// The view of a ticket type's row.
+    fn of(row: TypeRow) -> Self {
+        Self {
+            id: uuid(&row.ticket_type_id),
+            price: Amount::new(row.price, &row.currency),
+            name: row.name,
+            capacity: row.capacity,
+            held: row.held + row.offered,
+            sold: row.sold,
+            free: row.free,
+            waitlist_length: row.waitlist,
+        }
+    }
+}
+
+impl ListingDetail {
+    /// The detail of a catalog row with its ticket types.
+    fn of(row: ListingRow, ticket_types: Vec<TicketTypeView>) -> Self {
+        let currency = row.currency.as_deref();
+        Self {
+            id: uuid(&row.listing_id),
+            organizer_id: uuid(&row.organizer_id),
+            min_price: Amount::maybe(row.min_price, currency),
+            max_price: Amount::maybe(row.max_price, currency),
+            status: row.status,
+            title: row.title,
+            description: row.description,
+            venue: Venue {
+                name: row.venue_name,
+                address: row.venue_address,
+                city: row.city,
+                country: row.country,
+            },
+            category: row.category,
+            starts_at: time(row.starts_at),
+            ends_at: time(row.ends_at),
+            time_zone: row.time_zone,
+            sales_opens_at: time(row.sales_opens_at),
+            sales_closes_at: time(row.sales_closes_at),
+            max_tickets_per_booking: row.max_tickets_per_booking,
+            total_capacity: row.total_capacity,
+            capacity: row.capacity,
+            seats_free: row.seats_free,
+            seats_sold: row.seats_sold,
+            published_at: row.published_at.map(time),
+            cancel_reason: row.cancel_reason,
+            ticket_types,
+        }
+    }
 }
 
 /// A listing the caller may see, with its ticket types and its catalog position; None
@@ -189,39 +199,28 @@ pub(crate) async fn load(
 ) -> Result<Option<(ListingDetail, i64)>, QueryError> {
     let mut conn = conn(state).await?;
     let mut db = conn.db();
-    let sql = format!("SELECT {COLUMNS} FROM rm_listings WHERE listing_id = $1");
+    let sql = format!(
+        "SELECT {} FROM rm_listings WHERE listing_id = $1",
+        columns::<ListingRow>()
+    );
     let rows = db.rows(&sql, vec![Arg::from(listing)]).await?;
-    let Some(row) = rows.first() else {
+    let Some(row) = read_rows::<ListingRow>(&rows)?.pop() else {
         return Ok(None);
     };
-    if !may_see(actor, &row.text(1)?, &row.text(2)?) {
+    if !may_see(actor, &row.organizer_id, &row.status) {
         return Ok(None);
     }
-    let types: Vec<TicketTypeRow> = db
-        .fetch(
-            "SELECT ticket_type_id, name, price, currency, capacity, held, offered, sold, free, \
-             waitlist FROM rm_ticket_types WHERE listing_id = $1 ORDER BY ordinal",
-            vec![Arg::from(listing)],
-        )
-        .await?;
-    let types = types
+    let sql = format!(
+        "SELECT {} FROM rm_ticket_types WHERE listing_id = $1 ORDER BY ordinal",
+        columns::<TypeRow>()
+    );
+    let types = db.rows(&sql, vec![Arg::from(listing)]).await?;
+    let types = read_rows::<TypeRow>(&types)?
         .into_iter()
-        .map(
-            |(id, name, price, currency, capacity, held, offered, sold, free, waitlist)| {
-                TicketTypeView {
-                    id: uuid(&id),
-                    name,
-                    price: Amount::new(price, &currency),
-                    capacity,
-                    held: held + offered,
-                    sold,
-                    free,
-                    waitlist_length: waitlist,
-                }
-            },
-        )
+        .map(TicketTypeView::of)
         .collect();
-    Ok(Some((detail_of(row, types)?, row.int(25)?)))
+    let position = row.position;
+    Ok(Some((ListingDetail::of(row, types), position)))
 }
 
 impl Availability {

@@ -4,10 +4,13 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use axum::{Json, Router};
 use chrono::{DateTime, Utc};
-use eventlog::sql::{AnyRow, Arg};
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
+use eventlog::sql::Arg;
+use projections::read_row;
+use projections::record::{columns, columns_of, read_rows};
+use projections::rows::{BookingRow, EntryRow, HoldRow, TicketRow};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -176,68 +179,107 @@ async fn holds(
     fresh(&state, &params, &["bookings", "catalog"]).await?;
     let now = state.clock.now().timestamp_millis();
     let mut conn = conn(&state).await?;
+    let sql = format!(
+        "SELECT {}, l.title AS listing_title, l.starts_at AS listing_starts_at, \
+         t.name AS ticket_type_name \
+         FROM rm_holds h \
+         LEFT JOIN rm_listings l ON l.listing_id = h.listing_id \
+         LEFT JOIN rm_ticket_types t \
+           ON t.listing_id = h.listing_id AND t.ticket_type_id = h.ticket_type_id \
+         WHERE h.buyer = $1 AND h.status = 'active' AND h.expires_at > $2 \
+         ORDER BY h.expires_at, h.hold_id",
+        columns_of::<HoldRow>("h")
+    );
     let rows = conn
         .db()
         .rows(
-            "SELECT h.hold_id, h.entry_id, h.listing_id, l.title, l.starts_at, h.ticket_type_id, \
-             t.name, h.seats, h.expires_at, h.created_at \
-             FROM rm_holds h \
-             LEFT JOIN rm_listings l ON l.listing_id = h.listing_id \
-             LEFT JOIN rm_ticket_types t \
-               ON t.listing_id = h.listing_id AND t.ticket_type_id = h.ticket_type_id \
-             WHERE h.buyer = $1 AND h.status = 'active' AND h.expires_at > $2 \
-             ORDER BY h.expires_at, h.hold_id",
+            &sql,
             vec![Arg::from(actor.user_id.to_string()), Arg::Int(now)],
         )
         .await?;
-    let holds = rows
-        .iter()
-        .map(|r| {
-            let entry = r.opt_text(1)?;
-            let expires_at = r.int(8)?;
-            Ok(MyHold {
-                hold_id: uuid(&r.text(0)?),
-                kind: if entry.is_some() { "offer" } else { "hold" }.into(),
-                entry_id: entry.as_deref().map(uuid),
-                listing_id: uuid(&r.text(2)?),
-                listing_title: r.opt_text(3)?,
-                starts_at: r.opt_int(4)?.map(time),
-                ticket_type_id: uuid(&r.text(5)?),
-                ticket_type_name: r.opt_text(6)?,
-                seats: r.int(7)?,
-                expires_at: time(expires_at),
-                seconds_left: ((expires_at - now) / 1000).max(0),
-                created_at: time(r.int(9)?),
-            })
+    let holds = read_rows::<(HoldRow, HoldListing)>(&rows)?
+        .into_iter()
+        .map(|(hold, listing)| MyHold {
+            hold_id: uuid(&hold.hold_id),
+            kind: if hold.entry_id.is_some() { "offer" } else { "hold" }.into(),
+            entry_id: hold.entry_id.as_deref().map(uuid),
+            listing_id: uuid(&hold.listing_id),
+            listing_title: listing.listing_title,
+            starts_at: listing.listing_starts_at.map(time),
+            ticket_type_id: uuid(&hold.ticket_type_id),
+            ticket_type_name: listing.ticket_type_name,
+            seats: hold.seats,
+            expires_at: time(hold.expires_at),
+            seconds_left: ((hold.expires_at - now) / 1000).max(0),
+            created_at: time(hold.created_at),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     Ok(Json(holds))
 }
 
-const BOOKING_COLUMNS: &str = "b.booking_id, b.listing_id, l.title, l.starts_at, \
-    b.ticket_type_id, b.ticket_type_name, b.seats, \
-    (SELECT COUNT(*) FROM rm_tickets t WHERE t.booking_id = b.booking_id), \
-    b.status, b.total, b.currency, b.refund_amount, b.cancel_reason, b.confirmed_at, \
-    b.cancelled_at";
+read_row! {
+    /// What a hold's line shows of its listing and ticket type.
+    struct HoldListing {
+        /// The listing's title.
+        listing_title: Option<String>,
+        /// When it starts.
+        listing_starts_at: Option<i64>,
+        /// The ticket type's name.
+        ticket_type_name: Option<String>,
+    }
+}
 
-fn my_booking(r: &AnyRow) -> Result<MyBooking, sqlx::Error> {
-    let currency = r.text(10)?;
-    Ok(MyBooking {
-        booking_id: uuid(&r.text(0)?),
-        listing_id: uuid(&r.text(1)?),
-        listing_title: r.opt_text(2)?,
-        starts_at: r.opt_int(3)?.map(time),
-        ticket_type_id: uuid(&r.text(4)?),
-        ticket_type_name: r.text(5)?,
-        seats: r.int(6)?,
-        tickets: r.int(7)?,
-        status: r.text(8)?,
-        total: Amount::new(r.int(9)?, &currency),
-        refund: r.opt_int(11)?.map(|a| Amount::new(a, &currency)),
-        cancel_reason: r.opt_text(12)?,
-        confirmed_at: time(r.int(13)?),
-        cancelled_at: r.opt_int(14)?.map(time),
-    })
+read_row! {
+    /// What a booking's line shows of its listing, and its ticket count.
+    struct BookingListing {
+        /// The listing's title.
+        listing_title: Option<String>,
+        /// When it starts.
+        listing_starts_at: Option<i64>,
+        /// Tickets issued.
+        tickets: i64,
+    }
+}
+
+read_row! {
+    /// What a waitlist entry's line shows of its listing, and its place in the queue.
+    struct EntryListing {
+        /// The listing's title.
+        listing_title: Option<String>,
+        /// Place in the queue, 1 = next (waiting entries only).
+        queue_position: Option<i64>,
+    }
+}
+
+/// A booking with its listing's title and start and its ticket count, from `rm_bookings b`.
+fn booking_columns() -> String {
+    format!(
+        "{}, l.title AS listing_title, l.starts_at AS listing_starts_at, \
+         (SELECT COUNT(*) FROM rm_tickets t WHERE t.booking_id = b.booking_id) AS tickets",
+        columns_of::<BookingRow>("b")
+    )
+}
+
+impl MyBooking {
+    /// The caller's view of a booking row.
+    fn of((b, listing): (BookingRow, BookingListing)) -> Self {
+        Self {
+            booking_id: uuid(&b.booking_id),
+            listing_id: uuid(&b.listing_id),
+            listing_title: listing.listing_title,
+            starts_at: listing.listing_starts_at.map(time),
+            ticket_type_id: uuid(&b.ticket_type_id),
+            ticket_type_name: b.ticket_type_name,
+            seats: b.seats,
+            tickets: listing.tickets,
+            status: b.status,
+            total: Amount::new(b.total, &b.currency),
+            refund: b.refund_amount.map(|a| Amount::new(a, &b.currency)),
+            cancel_reason: b.cancel_reason,
+            confirmed_at: time(b.confirmed_at),
+            cancelled_at: b.cancelled_at.map(time),
+        }
+    }
 }
 
 /// The caller's bookings, newest first, a page at a time.
@@ -278,15 +320,16 @@ async fn bookings(
     }
     args.push(Arg::Int(limit + 1));
     let sql = format!(
-        "SELECT {BOOKING_COLUMNS} FROM rm_bookings b \
+        "SELECT {} FROM rm_bookings b \
          LEFT JOIN rm_listings l ON l.listing_id = b.listing_id \
          WHERE b.buyer = $1 {keyset} \
          ORDER BY b.confirmed_at DESC, b.booking_id DESC LIMIT ${}",
+        booking_columns(),
         args.len()
     );
     let mut conn = conn(&state).await?;
     let rows = conn.db().rows(&sql, args).await?;
-    let mut items = rows.iter().map(my_booking).collect::<Result<Vec<_>, _>>()?;
+    let mut items: Vec<MyBooking> = read_rows(&rows)?.into_iter().map(MyBooking::of).collect();
     let mut next_cursor = None;
     if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -329,9 +372,10 @@ async fn booking(
     let mut conn = conn(&state).await?;
     let mut db = conn.db();
     let sql = format!(
-        "SELECT {BOOKING_COLUMNS} FROM rm_bookings b \
+        "SELECT {} FROM rm_bookings b \
          LEFT JOIN rm_listings l ON l.listing_id = b.listing_id \
-         WHERE b.booking_id = $1 AND b.buyer = $2"
+         WHERE b.booking_id = $1 AND b.buyer = $2",
+        booking_columns()
     );
     let rows = db
         .rows(
@@ -339,23 +383,21 @@ async fn booking(
             vec![Arg::from(id.clone()), Arg::from(actor.user_id.to_string())],
         )
         .await?;
-    let found = rows
-        .first()
+    let booking = read_rows(&rows)?
+        .pop()
+        .map(MyBooking::of)
         .ok_or_else(|| ApiError::NotFound(format!("no booking {booking}")))?;
-    let booking = my_booking(found)?;
-    let tickets: Vec<(String, String, Option<i64>)> = db
-        .fetch(
-            "SELECT ticket_id, code, checked_in_at FROM rm_tickets WHERE booking_id = $1 \
-             ORDER BY ordinal",
-            vec![Arg::from(id)],
-        )
-        .await?;
-    let tickets = tickets
+    let sql = format!(
+        "SELECT {} FROM rm_tickets WHERE booking_id = $1 ORDER BY ordinal",
+        columns::<TicketRow>()
+    );
+    let tickets = db.rows(&sql, vec![Arg::from(id)]).await?;
+    let tickets = read_rows::<TicketRow>(&tickets)?
         .into_iter()
-        .map(|(id, code, checked_in_at)| TicketView {
-            id: uuid(&id),
-            code,
-            checked_in_at: checked_in_at.map(time),
+        .map(|t| TicketView {
+            id: uuid(&t.ticket_id),
+            code: t.code,
+            checked_in_at: t.checked_in_at.map(time),
         })
         .collect();
     Ok(Json(BookingDetail { booking, tickets }))
@@ -383,37 +425,37 @@ async fn waitlist(
 ) -> Result<Json<Vec<MyWaitlistEntry>>, QueryError> {
     fresh(&state, &params, &["bookings", "catalog"]).await?;
     let mut conn = conn(&state).await?;
+    let sql = format!(
+        "SELECT {}, l.title AS listing_title, \
+         CASE WHEN w.status = 'waiting' THEN 1 + (SELECT COUNT(*) FROM rm_waitlist o \
+           WHERE o.listing_id = w.listing_id AND o.ticket_type_id = w.ticket_type_id \
+           AND o.status = 'waiting' AND o.seq < w.seq) END AS queue_position \
+         FROM rm_waitlist w LEFT JOIN rm_listings l ON l.listing_id = w.listing_id \
+         WHERE w.buyer = $1 AND w.status IN ('waiting', 'offered') \
+         ORDER BY w.joined_at, w.entry_id",
+        columns_of::<EntryRow>("w")
+    );
     let rows = conn
         .db()
-        .rows(
-            "SELECT w.entry_id, w.listing_id, l.title, w.ticket_type_id, w.party_size, w.status, \
-             CASE WHEN w.status = 'waiting' THEN 1 + (SELECT COUNT(*) FROM rm_waitlist o \
-               WHERE o.listing_id = w.listing_id AND o.ticket_type_id = w.ticket_type_id \
-               AND o.status = 'waiting' AND o.seq < w.seq) END, \
-             w.offer_hold_id, w.offer_expires_at, w.joined_at \
-             FROM rm_waitlist w LEFT JOIN rm_listings l ON l.listing_id = w.listing_id \
-             WHERE w.buyer = $1 AND w.status IN ('waiting', 'offered') \
-             ORDER BY w.joined_at, w.entry_id",
-            vec![Arg::from(actor.user_id.to_string())],
-        )
+        .rows(&sql, vec![Arg::from(actor.user_id.to_string())])
         .await?;
-    let entries = rows
-        .iter()
-        .map(|r| {
-            let offered = r.text(5)? == "offered";
-            Ok(MyWaitlistEntry {
-                entry_id: uuid(&r.text(0)?),
-                listing_id: uuid(&r.text(1)?),
-                listing_title: r.opt_text(2)?,
-                ticket_type_id: uuid(&r.text(3)?),
-                party_size: r.int(4)?,
-                status: r.text(5)?,
-                position: r.opt_int(6)?,
-                offer_hold_id: r.opt_text(7)?.filter(|_| offered).as_deref().map(uuid),
-                offer_expires_at: r.opt_int(8)?.filter(|_| offered).map(time),
-                joined_at: time(r.int(9)?),
-            })
+    let entries = read_rows::<(EntryRow, EntryListing)>(&rows)?
+        .into_iter()
+        .map(|(w, listing)| {
+            let offered = w.status == "offered";
+            MyWaitlistEntry {
+                entry_id: uuid(&w.entry_id),
+                listing_id: uuid(&w.listing_id),
+                listing_title: listing.listing_title,
+                ticket_type_id: uuid(&w.ticket_type_id),
+                party_size: w.party_size,
+                status: w.status,
+                position: listing.queue_position,
+                offer_hold_id: w.offer_hold_id.filter(|_| offered).as_deref().map(uuid),
+                offer_expires_at: w.offer_expires_at.filter(|_| offered).map(time),
+                joined_at: time(w.joined_at),
+            }
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     Ok(Json(entries))
 }

@@ -12,6 +12,9 @@ use eventlog::sql::Arg;
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
+use projections::read_row;
+use projections::record::{columns, columns_of, read_rows};
+use projections::rows::{BookingRow, ListingRow, TicketRow};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 use uuid::Uuid;
@@ -107,6 +110,24 @@ pub struct AttendeeTicket {
     pub checked_in_at: Option<DateTime<Utc>>,
 }
 
+read_row! {
+    /// Who runs a listing.
+    struct Owner {
+        /// The organizer.
+        organizer_id: String,
+    }
+}
+
+read_row! {
+    /// The buyer of an attendee's booking, as `rm_people` knows them.
+    struct Buyer {
+        /// Their display name.
+        buyer_name: Option<String>,
+        /// Their e-mail.
+        buyer_email: Option<String>,
+    }
+}
+
 fn uuid(text: &str) -> Uuid {
     Uuid::parse_str(text).unwrap_or_default()
 }
@@ -171,30 +192,27 @@ async fn listings(
     };
     args.push(Arg::Int(limit + 1));
     let sql = format!(
-        "SELECT listing_id, organizer_id, title, status, city, starts_at, capacity, seats_sold, \
-         seats_free, published_at FROM rm_listings {filter} \
-         ORDER BY starts_at, listing_id LIMIT ${}",
+        "SELECT {} FROM rm_listings {filter} ORDER BY starts_at, listing_id LIMIT ${}",
+        columns::<ListingRow>(),
         args.len()
     );
     let mut conn = conn(&state).await?;
     let rows = conn.db().rows(&sql, args).await?;
-    let mut items = rows
-        .iter()
-        .map(|r| {
-            Ok(OrganizerListing {
-                id: uuid(&r.text(0)?),
-                organizer_id: uuid(&r.text(1)?),
-                title: r.text(2)?,
-                status: r.text(3)?,
-                city: r.text(4)?,
-                starts_at: time(r.int(5)?),
-                capacity: r.int(6)?,
-                seats_sold: r.int(7)?,
-                seats_free: r.int(8)?,
-                published_at: r.opt_int(9)?.map(time),
-            })
+    let mut items: Vec<OrganizerListing> = read_rows::<ListingRow>(&rows)?
+        .into_iter()
+        .map(|l| OrganizerListing {
+            id: uuid(&l.listing_id),
+            organizer_id: uuid(&l.organizer_id),
+            title: l.title,
+            status: l.status,
+            city: l.city,
+            starts_at: time(l.starts_at),
+            capacity: l.capacity,
+            seats_sold: l.seats_sold,
+            seats_free: l.seats_free,
+            published_at: l.published_at.map(time),
         })
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        .collect();
     let mut next_cursor = None;
     if items.len() as i64 > limit {
         items.truncate(limit as usize);
@@ -242,46 +260,44 @@ async fn attendees(
     let id = path_id(&listing, "listing")?;
     let mut conn = conn(&state).await?;
     let mut db = conn.db();
-    let owner: Vec<(String,)> = db
-        .fetch(
+    let owner = db
+        .rows(
             "SELECT organizer_id FROM rm_listings WHERE listing_id = $1",
             vec![Arg::from(id.clone())],
         )
         .await?;
-    let (organizer,) = owner
-        .into_iter()
-        .next()
+    let Owner { organizer_id } = read_rows(&owner)?
+        .pop()
         .ok_or_else(|| ApiError::NotFound(format!("no listing {listing}")))?;
-    let allowed = actor.is_admin() || user_id(&organizer).is_some_and(|o| actor.works_for(o));
+    let allowed = actor.is_admin() || user_id(&organizer_id).is_some_and(|o| actor.works_for(o));
     if !allowed {
         return Err(ApiError::Forbidden(
             "only the listing's organizer, their staff or an admin see its attendees".into(),
         )
         .into());
     }
-    let bookings = db
-        .rows(
-            "SELECT b.booking_id, b.buyer, p.display_name, p.email, b.ticket_type_name, b.seats, \
-             b.status, b.confirmed_at FROM rm_bookings b \
-             LEFT JOIN rm_people p ON p.user_id = b.buyer \
-             WHERE b.listing_id = $1 ORDER BY b.confirmed_at, b.booking_id",
-            vec![Arg::from(id.clone())],
-        )
-        .await?;
-    let tickets: Vec<(String, String, String, Option<i64>)> = db
-        .fetch(
-            "SELECT booking_id, ticket_id, code, checked_in_at FROM rm_tickets \
-             WHERE listing_id = $1 ORDER BY booking_id, ordinal",
-            vec![Arg::from(id.clone())],
-        )
-        .await?;
+    let sql = format!(
+        "SELECT {}, p.display_name AS buyer_name, p.email AS buyer_email \
+         FROM rm_bookings b LEFT JOIN rm_people p ON p.user_id = b.buyer \
+         WHERE b.listing_id = $1 ORDER BY b.confirmed_at, b.booking_id",
+        columns_of::<BookingRow>("b")
+    );
+    let bookings = db.rows(&sql, vec![Arg::from(id.clone())]).await?;
+    let sql = format!(
+        "SELECT {} FROM rm_tickets WHERE listing_id = $1 ORDER BY booking_id, ordinal",
+        columns::<TicketRow>()
+    );
+    let tickets = db.rows(&sql, vec![Arg::from(id.clone())]).await?;
     let mut by_booking: HashMap<String, Vec<AttendeeTicket>> = HashMap::new();
-    for (booking, ticket, code, checked_in_at) in tickets {
-        by_booking.entry(booking).or_default().push(AttendeeTicket {
-            id: uuid(&ticket),
-            code,
-            checked_in_at: checked_in_at.map(time),
-        });
+    for ticket in read_rows::<TicketRow>(&tickets)? {
+        by_booking
+            .entry(ticket.booking_id)
+            .or_default()
+            .push(AttendeeTicket {
+                id: uuid(&ticket.ticket_id),
+                code: ticket.code,
+                checked_in_at: ticket.checked_in_at.map(time),
+            });
     }
     let mut answer = Attendees {
         listing_id: uuid(&id),
@@ -289,24 +305,22 @@ async fn attendees(
         checked_in: 0,
         bookings: Vec::new(),
     };
-    for r in &bookings {
-        let booking_id = r.text(0)?;
-        let status = r.text(6)?;
-        let tickets = by_booking.remove(&booking_id).unwrap_or_default();
-        if status == "confirmed" {
+    for (b, buyer) in read_rows::<(BookingRow, Buyer)>(&bookings)? {
+        let tickets = by_booking.remove(&b.booking_id).unwrap_or_default();
+        if b.status == "confirmed" {
             answer.tickets += tickets.len() as i64;
             answer.checked_in +=
                 tickets.iter().filter(|t| t.checked_in_at.is_some()).count() as i64;
         }
         answer.bookings.push(Attendee {
-            booking_id: uuid(&booking_id),
-            buyer_id: uuid(&r.text(1)?),
-            name: r.opt_text(2)?,
-            email: r.opt_text(3)?,
-            ticket_type_name: r.text(4)?,
-            seats: r.int(5)?,
-            status,
-            confirmed_at: time(r.int(7)?),
+            booking_id: uuid(&b.booking_id),
+            buyer_id: uuid(&b.buyer),
+            name: buyer.buyer_name,
+            email: buyer.buyer_email,
+            ticket_type_name: b.ticket_type_name,
+            seats: b.seats,
+            status: b.status,
+            confirmed_at: time(b.confirmed_at),
             tickets,
         });
     }

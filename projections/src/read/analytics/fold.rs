@@ -1,93 +1,14 @@
-//! `analytics`: counters per listing (sales, holds, waitlist, check-in), per listing and
-//! UTC day, and for the whole platform. Every counter moves with the event that changes
-//! it, cancellations and refunds included, so totals reconcile with a fresh fold of the
-//! log (`boxoffice verify`).
-
-use std::collections::BTreeSet;
+//! The analytics projection's fold: a batch of events applied to loaded rows, in memory,
+//! with no database.
 
 use domain::account::AccountEvent;
 use domain::booking::BookingEvent;
 use domain::listing::ListingEvent;
 use domain::Role;
-use eventlog::sql::Db;
 
+use super::rows::{DailyRow, PlatformRow, StatBookingRow, StatRow};
 use crate::decode::Fact;
-use crate::record::{load_where, record, Record, Rows, Tables};
-
-record! {
-    /// Counters of one listing (`rm_listing_stats`).
-    StatRow in "rm_listing_stats", key(listing_id): String, {
-        listing_id: String,
-        organizer_id: String,
-        title: String,
-        status: String,
-        currency: Option<String>,
-        type_capacity: i64,
-        total_capacity: Option<i64>,
-        seats_held: i64,
-        seats_sold: i64,
-        holds_made: i64,
-        holds_confirmed: i64,
-        holds_expired: i64,
-        holds_released: i64,
-        bookings: i64,
-        cancellations: i64,
-        revenue: i64,
-        refunds: i64,
-        waitlist_joined: i64,
-        waitlist_length: i64,
-        offers_made: i64,
-        offers_accepted: i64,
-        offers_declined: i64,
-        offers_expired: i64,
-        tickets_valid: i64,
-        checked_in: i64,
-    }
-}
-
-record! {
-    /// Sales of one listing on one UTC day (`rm_daily_sales`).
-    DailyRow in "rm_daily_sales", key(listing_id, day): (String, String), {
-        listing_id: String,
-        day: String,
-        organizer_id: String,
-        currency: Option<String>,
-        bookings: i64,
-        seats: i64,
-        revenue: i64,
-        cancellations: i64,
-        refunds: i64,
-    }
-}
-
-record! {
-    /// What analytics remembers of a booking (`rm_stat_bookings`).
-    StatBookingRow in "rm_stat_bookings", key(booking_id): String, {
-        booking_id: String,
-        listing_id: String,
-        organizer_id: String,
-        seats: i64,
-        total: i64,
-        cancelled: i64,
-        checked_in: i64,
-    }
-}
-
-record! {
-    /// A platform-wide counter (`rm_platform`).
-    PlatformRow in "rm_platform", key(metric): String, {
-        metric: String,
-        value: i64,
-    }
-}
-
-/// The analytics projection's tables.
-pub(crate) const TABLES: &[&str] = &[
-    StatRow::TABLE,
-    DailyRow::TABLE,
-    StatBookingRow::TABLE,
-    PlatformRow::TABLE,
-];
+use crate::record::Rows;
 
 /// The `rm_platform` metric counting accounts with `role`.
 pub fn role_metric(role: &Role) -> &'static str {
@@ -99,14 +20,22 @@ pub fn role_metric(role: &Role) -> &'static str {
     }
 }
 
-struct Batch {
-    stats: Rows<StatRow>,
-    daily: Rows<DailyRow>,
-    bookings: Rows<StatBookingRow>,
-    platform: Rows<PlatformRow>,
+/// The rows an analytics batch works on: those of the listings and bookings it touches
+/// as loaded (and the platform counters when it changes them), and every row it adds or
+/// changes (marked for writing).
+#[derive(Default)]
+pub(crate) struct AnalyticsRows {
+    /// Counters per listing.
+    pub(crate) stats: Rows<StatRow>,
+    /// Sales per listing and day.
+    pub(crate) daily: Rows<DailyRow>,
+    /// What analytics remembers of each booking.
+    pub(crate) bookings: Rows<StatBookingRow>,
+    /// Platform counters.
+    pub(crate) platform: Rows<PlatformRow>,
 }
 
-impl Batch {
+impl AnalyticsRows {
     fn stat(&mut self, listing: &str, change: impl FnOnce(&mut StatRow)) {
         if let Some(row) = self.stats.get_mut(&listing.to_owned()) {
             change(row);
@@ -153,88 +82,19 @@ impl Batch {
     }
 }
 
-/// Applies a batch.
-pub(crate) async fn apply(
-    db: &mut Db<'_>,
-    tables: &Tables,
-    facts: &[(i64, Fact)],
-) -> Result<(), sqlx::Error> {
-    let mut listings = BTreeSet::new();
-    let mut booking_ids = BTreeSet::new();
+/// Applies `facts`, in order, to `rows`.
+pub(crate) fn fold(rows: &mut AnalyticsRows, facts: &[(i64, Fact)]) {
     for (_, fact) in facts {
         match fact {
-            Fact::Listing(id, _) => {
-                listings.insert(id.to_string());
-            }
-            Fact::Booking(_, BookingEvent::BookingConfirmed { listing_id, .. }) => {
-                listings.insert(listing_id.to_string());
-            }
-            Fact::Booking(id, _) => {
-                booking_ids.insert(id.to_string());
-            }
-            _ => {}
-        }
-    }
-    let mut batch = Batch {
-        stats: Rows::default(),
-        daily: Rows::default(),
-        bookings: Rows::default(),
-        platform: Rows::default(),
-    };
-    let known: Vec<StatBookingRow> = load_where(
-        db,
-        tables,
-        "booking_id",
-        &booking_ids.into_iter().collect::<Vec<_>>(),
-    )
-    .await?;
-    listings.extend(known.iter().map(|b| b.listing_id.clone()));
-    batch.bookings.extend(known);
-    let listings: Vec<String> = listings.into_iter().collect();
-    batch
-        .stats
-        .extend(load_where(db, tables, "listing_id", &listings).await?);
-    batch
-        .daily
-        .extend(load_where(db, tables, "listing_id", &listings).await?);
-    if facts.iter().any(|(_, f)| {
-        matches!(
-            f,
-            Fact::Account(..) | Fact::Listing(_, ListingEvent::ListingDrafted { .. })
-        )
-    }) {
-        let all = db
-            .fetch::<(String, i64)>(
-                &format!(
-                    "SELECT metric, value FROM {}",
-                    tables.name(PlatformRow::TABLE)
-                ),
-                Vec::new(),
-            )
-            .await?;
-        batch.platform.extend(
-            all.into_iter()
-                .map(|(metric, value)| PlatformRow { metric, value })
-                .collect(),
-        );
-    }
-
-    for (_, fact) in facts {
-        match fact {
-            Fact::Listing(id, event) => listing_event(&mut batch, &id.to_string(), event),
-            Fact::Booking(id, event) => booking_event(&mut batch, &id.to_string(), event),
-            Fact::Account(_, event) => account_event(&mut batch, event),
+            Fact::Listing(id, event) => listing_event(rows, &id.to_string(), event),
+            Fact::Booking(id, event) => booking_event(rows, &id.to_string(), event),
+            Fact::Account(_, event) => account_event(rows, event),
             Fact::Other => {}
         }
     }
-    batch.stats.flush(db, tables).await?;
-    batch.daily.flush(db, tables).await?;
-    batch.bookings.flush(db, tables).await?;
-    batch.platform.flush(db, tables).await?;
-    Ok(())
 }
 
-fn listing_event(batch: &mut Batch, listing: &str, event: &ListingEvent) {
+fn listing_event(batch: &mut AnalyticsRows, listing: &str, event: &ListingEvent) {
     use ListingEvent as E;
     let seats_of = |n: &domain::SeatCount| i64::from(n.get());
     match event {
@@ -345,7 +205,7 @@ fn listing_event(batch: &mut Batch, listing: &str, event: &ListingEvent) {
     }
 }
 
-fn booking_event(batch: &mut Batch, booking: &str, event: &BookingEvent) {
+fn booking_event(batch: &mut AnalyticsRows, booking: &str, event: &BookingEvent) {
     let listing = batch
         .bookings
         .get(&booking.to_owned())
@@ -420,7 +280,7 @@ fn booking_event(batch: &mut Batch, booking: &str, event: &BookingEvent) {
     }
 }
 
-fn account_event(batch: &mut Batch, event: &AccountEvent) {
+fn account_event(batch: &mut AnalyticsRows, event: &AccountEvent) {
     match event {
         AccountEvent::AccountRegistered { role, .. } => {
             batch.platform("accounts", 1);

@@ -1,55 +1,12 @@
-//! Read-model rows as plain structs, loaded in bulk for the keys a batch touches and
-//! written back in bulk (multi-row upserts), so a batch of thousands of events costs a
-//! handful of statements rather than one per event.
+//! Read-model rows loaded in bulk for the keys a batch touches and written back in bulk
+//! (multi-row upserts), so a batch of thousands of events costs a handful of statements
+//! rather than one per event.
 
 use std::collections::HashMap;
-use std::hash::Hash;
 
-use eventlog::sql::{placeholders, AnyRow, Arg, Db};
+use eventlog::sql::{placeholders, Arg, Db};
 
-/// Where a projection writes: the live tables, or the fresh copies a replay builds.
-#[derive(Debug, Clone, Default)]
-pub struct Tables {
-    renamed: HashMap<String, String>,
-}
-
-impl Tables {
-    /// The live tables.
-    pub fn live() -> Self {
-        Self::default()
-    }
-
-    /// Every table in `names` renamed by `rename`.
-    pub fn renamed(names: &[&str], rename: impl Fn(&str) -> String) -> Self {
-        Self {
-            renamed: names.iter().map(|n| ((*n).to_owned(), rename(n))).collect(),
-        }
-    }
-
-    /// The name to use for the live table `live`.
-    pub fn name<'a>(&'a self, live: &'a str) -> &'a str {
-        self.renamed.get(live).map_or(live, String::as_str)
-    }
-}
-
-/// A row of one read-model table.
-pub(crate) trait Record: Sized + Clone {
-    /// The live table.
-    const TABLE: &'static str;
-    /// Its columns, in `to_args` / `from_row` order.
-    const COLUMNS: &'static [&'static str];
-    /// The primary key columns (a prefix of `COLUMNS`).
-    const KEY: &'static [&'static str];
-    /// The key as used in maps.
-    type Key: Eq + Hash + Clone + Ord;
-
-    /// This row's key.
-    fn key(&self) -> Self::Key;
-    /// Column values to bind, in `COLUMNS` order.
-    fn to_args(&self) -> Vec<Arg>;
-    /// Reads a row selected with `COLUMNS`.
-    fn from_row(row: &AnyRow) -> Result<Self, sqlx::Error>;
-}
+use super::{read_rows, Record, Tables};
 
 /// Statements carry at most this many bound values: enough rows per statement to save
 /// round trips, few enough that parsing and planning one stays cheap (SQLite's hard limit
@@ -75,10 +32,7 @@ pub(crate) async fn load_where<R: Record>(
             tables.name(R::TABLE)
         );
         let keys = Arg::Texts(values.iter().cloned().map(Some).collect());
-        for row in db.rows(&sql, vec![keys]).await? {
-            rows.push(R::from_row(&row)?);
-        }
-        return Ok(rows);
+        return read_rows(&db.rows(&sql, vec![keys]).await?);
     }
     for chunk in values.chunks(MAX_ARGS) {
         let sql = format!(
@@ -88,9 +42,7 @@ pub(crate) async fn load_where<R: Record>(
             placeholders(1, chunk.len())
         );
         let args = chunk.iter().cloned().map(Arg::Text).collect();
-        for row in db.rows(&sql, args).await? {
-            rows.push(R::from_row(&row)?);
-        }
+        rows.extend(read_rows(&db.rows(&sql, args).await?)?);
     }
     Ok(rows)
 }
@@ -274,82 +226,6 @@ impl<R: Record> Rows<R> {
     }
 }
 
-/// Milliseconds since the epoch.
-pub(crate) fn ms(at: chrono::DateTime<chrono::Utc>) -> i64 {
-    at.timestamp_millis()
-}
-
-/// A column type both backends decode the same way.
-pub(crate) trait Col: Sized {
-    /// Column `i` of `row`.
-    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error>;
-}
-
-impl Col for String {
-    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
-        row.text(i)
-    }
-}
-impl Col for Option<String> {
-    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
-        row.opt_text(i)
-    }
-}
-impl Col for i64 {
-    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
-        row.int(i)
-    }
-}
-impl Col for Option<i64> {
-    fn get(row: &AnyRow, i: usize) -> Result<Self, sqlx::Error> {
-        row.opt_int(i)
-    }
-}
-
-/// Declares a row struct of a read-model table and its [`Record`] impl. Fields are listed
-/// in column order; the key columns come first.
-macro_rules! record {
-    (
-        $(#[$meta:meta])*
-        $name:ident in $table:literal, key($($key:ident),+): $key_ty:ty,
-        { $($field:ident: $ty:ty),+ $(,)? }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub(crate) struct $name {
-            $(pub(crate) $field: $ty),+
-        }
-
-        impl $crate::record::Record for $name {
-            const TABLE: &'static str = $table;
-            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),+];
-            const KEY: &'static [&'static str] = &[$(stringify!($key)),+];
-            type Key = $key_ty;
-
-            fn key(&self) -> $key_ty {
-                ($(self.$key.clone()),+)
-            }
-
-            fn to_args(&self) -> Vec<eventlog::sql::Arg> {
-                vec![$(self.$field.clone().into()),+]
-            }
-
-            #[allow(unused_assignments)]
-            fn from_row(row: &eventlog::sql::AnyRow) -> Result<Self, sqlx::Error> {
-                let mut i = 0;
-                Ok(Self {
-                    $($field: {
-                        let value = <$ty as $crate::record::Col>::get(row, i)?;
-                        i += 1;
-                        value
-                    }),+
-                })
-            }
-        }
-    };
-}
-pub(crate) use record;
-
 /// Every row of a table.
 pub(crate) async fn load_all<R: Record>(
     db: &mut Db<'_>,
@@ -360,9 +236,5 @@ pub(crate) async fn load_all<R: Record>(
         R::COLUMNS.join(", "),
         tables.name(R::TABLE)
     );
-    db.rows(&sql, Vec::new())
-        .await?
-        .iter()
-        .map(R::from_row)
-        .collect()
+    read_rows(&db.rows(&sql, Vec::new()).await?)
 }

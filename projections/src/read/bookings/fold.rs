@@ -1,205 +1,47 @@
-//! `bookings`: what each buyer holds, has booked (with tickets and codes) and waits for,
-//! plus the names organizers see on their attendee lists.
-
-use std::collections::BTreeSet;
+//! The bookings projection's fold: a batch of events applied to loaded rows, in memory,
+//! with no database.
 
 use domain::account::AccountEvent;
 use domain::booking::BookingEvent;
 use domain::listing::{HoldReleaseReason, ListingEvent};
-use eventlog::sql::Db;
 
+use super::rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow};
 use crate::decode::Fact;
-use crate::record::{load_where, ms, record, Record, Rows, Tables};
+use crate::record::{ms, Rows};
 
-record! {
-    /// A hold or waitlist offer (`rm_holds`).
-    HoldRow in "rm_holds", key(hold_id): String, {
-        hold_id: String,
-        listing_id: String,
-        ticket_type_id: String,
-        buyer: String,
-        seats: i64,
-        entry_id: Option<String>,
-        status: String,
-        booking_id: Option<String>,
-        expires_at: i64,
-        created_at: i64,
-        ended_at: Option<i64>,
-    }
-}
-
-record! {
-    /// A booking (`rm_bookings`).
-    BookingRow in "rm_bookings", key(booking_id): String, {
-        booking_id: String,
-        listing_id: String,
-        organizer_id: String,
-        buyer: String,
-        hold_id: String,
-        ticket_type_id: String,
-        ticket_type_name: String,
-        seats: i64,
-        unit_price: i64,
-        total: i64,
-        currency: String,
-        payment_reference: Option<String>,
-        status: String,
-        cancel_reason: Option<String>,
-        refund_amount: Option<i64>,
-        confirmed_at: i64,
-        cancelled_at: Option<i64>,
-    }
-}
-
-record! {
-    /// A ticket (`rm_tickets`).
-    TicketRow in "rm_tickets", key(ticket_id): String, {
-        ticket_id: String,
-        booking_id: String,
-        listing_id: String,
-        ordinal: i64,
-        code: String,
-        checked_in_at: Option<i64>,
-        checked_in_by: Option<String>,
-    }
-}
-
-record! {
-    /// A waitlist entry (`rm_waitlist`); `seq` is the log position of the join.
-    EntryRow in "rm_waitlist", key(entry_id): String, {
-        entry_id: String,
-        listing_id: String,
-        ticket_type_id: String,
-        buyer: String,
-        party_size: i64,
-        seq: i64,
-        status: String,
-        offer_hold_id: Option<String>,
-        offer_expires_at: Option<i64>,
-        joined_at: i64,
-        updated_at: i64,
-    }
-}
-
-record! {
-    /// A person's name and e-mail (`rm_people`), for attendee lists.
-    PersonRow in "rm_people", key(user_id): String, {
-        user_id: String,
-        display_name: String,
-        email: String,
-    }
-}
-
-/// The bookings projection's tables.
-pub(crate) const TABLES: &[&str] = &[
-    HoldRow::TABLE,
-    BookingRow::TABLE,
-    TicketRow::TABLE,
-    EntryRow::TABLE,
-    PersonRow::TABLE,
-];
-
+/// The rows a bookings batch works on: those its events name as loaded, and every row it
+/// adds or changes (marked for writing).
 #[derive(Default)]
-struct Keys {
-    holds: BTreeSet<String>,
-    entries: BTreeSet<String>,
-    bookings: BTreeSet<String>,
-    tickets: BTreeSet<String>,
-    cancelled_listings: BTreeSet<String>,
+pub(crate) struct BookingsRows {
+    /// Holds and offers by hold id.
+    pub(crate) holds: Rows<HoldRow>,
+    /// Bookings by id.
+    pub(crate) bookings: Rows<BookingRow>,
+    /// Tickets by id.
+    pub(crate) tickets: Rows<TicketRow>,
+    /// Waitlist entries by id.
+    pub(crate) entries: Rows<EntryRow>,
+    /// People by user id.
+    pub(crate) people: Rows<PersonRow>,
 }
 
-fn keys_of(facts: &[(i64, Fact)]) -> Keys {
-    let mut keys = Keys::default();
-    for (_, fact) in facts {
-        match fact {
-            Fact::Listing(listing, event) => {
-                use ListingEvent as E;
-                match event {
-                    E::HoldReleased { hold_id, .. } | E::HoldExpired { hold_id, .. } => {
-                        keys.holds.insert(hold_id.to_string());
-                    }
-                    E::HoldConfirmed {
-                        hold_id,
-                        offer_entry_id,
-                        ..
-                    } => {
-                        keys.holds.insert(hold_id.to_string());
-                        if let Some(entry) = offer_entry_id {
-                            keys.entries.insert(entry.to_string());
-                        }
-                    }
-                    E::WaitlistLeft { entry_id, .. } | E::WaitlistOfferMade { entry_id, .. } => {
-                        keys.entries.insert(entry_id.to_string());
-                    }
-                    E::WaitlistOfferDeclined {
-                        hold_id, entry_id, ..
-                    }
-                    | E::WaitlistOfferExpired {
-                        hold_id, entry_id, ..
-                    }
-                    | E::WaitlistOfferWithdrawn {
-                        hold_id, entry_id, ..
-                    } => {
-                        keys.holds.insert(hold_id.to_string());
-                        keys.entries.insert(entry_id.to_string());
-                    }
-                    E::ListingCancelled { .. } => {
-                        keys.cancelled_listings.insert(listing.to_string());
-                    }
-                    _ => {}
-                }
-            }
-            Fact::Booking(booking, event) => match event {
-                BookingEvent::TicketCheckedIn { ticket_id, .. }
-                | BookingEvent::TicketCheckInUndone { ticket_id, .. } => {
-                    keys.tickets.insert(ticket_id.to_string());
-                }
-                BookingEvent::BookingConfirmed { .. } => {}
-                _ => {
-                    keys.bookings.insert(booking.to_string());
-                }
-            },
-            _ => {}
-        }
-    }
-    keys
-}
-
-fn vec(set: &BTreeSet<String>) -> Vec<String> {
-    set.iter().cloned().collect()
-}
-
-/// Applies a batch.
-pub(crate) async fn apply(
-    db: &mut Db<'_>,
-    tables: &Tables,
-    facts: &[(i64, Fact)],
-) -> Result<(), sqlx::Error> {
-    let keys = keys_of(facts);
-    let mut holds: Rows<HoldRow> = Rows::default();
-    let mut bookings: Rows<BookingRow> = Rows::default();
-    let mut tickets: Rows<TicketRow> = Rows::default();
-    let mut entries: Rows<EntryRow> = Rows::default();
-    let mut people: Rows<PersonRow> = Rows::default();
-    holds.extend(load_where(db, tables, "hold_id", &vec(&keys.holds)).await?);
-    bookings.extend(load_where(db, tables, "booking_id", &vec(&keys.bookings)).await?);
-    tickets.extend(load_where(db, tables, "ticket_id", &vec(&keys.tickets)).await?);
-    entries.extend(load_where(db, tables, "entry_id", &vec(&keys.entries)).await?);
-    // A cancelled listing's waiting entries are all closed at once.
-    entries.extend(load_where(db, tables, "listing_id", &vec(&keys.cancelled_listings)).await?);
-
+/// Applies `facts`, in order, to `rows`.
+pub(crate) fn fold(rows: &mut BookingsRows, facts: &[(i64, Fact)]) {
     for (position, fact) in facts {
         match fact {
             Fact::Listing(listing, event) => listing_event(
                 &listing.to_string(),
                 *position,
                 event,
-                &mut holds,
-                &mut entries,
+                &mut rows.holds,
+                &mut rows.entries,
             ),
-            Fact::Booking(booking, event) => {
-                booking_event(&booking.to_string(), event, &mut bookings, &mut tickets)
-            }
+            Fact::Booking(booking, event) => booking_event(
+                &booking.to_string(),
+                event,
+                &mut rows.bookings,
+                &mut rows.tickets,
+            ),
             Fact::Account(
                 user,
                 AccountEvent::AccountRegistered {
@@ -207,7 +49,7 @@ pub(crate) async fn apply(
                     display_name,
                     ..
                 },
-            ) => people.put(PersonRow {
+            ) => rows.people.put(PersonRow {
                 user_id: user.to_string(),
                 display_name: display_name.as_str().to_owned(),
                 email: email.as_str().to_owned(),
@@ -215,12 +57,6 @@ pub(crate) async fn apply(
             _ => {}
         }
     }
-    holds.flush(db, tables).await?;
-    bookings.flush(db, tables).await?;
-    tickets.flush(db, tables).await?;
-    entries.flush(db, tables).await?;
-    people.flush(db, tables).await?;
-    Ok(())
 }
 
 fn end_hold(holds: &mut Rows<HoldRow>, hold_id: &str, status: &str, at: i64) {

@@ -1,0 +1,307 @@
+//! The catalog's fold: a batch of events applied to loaded rows, in memory, with no
+//! database (in the manner of fmodel's `View::evolve` over a materialized state).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::listing::{ListingDetails, ListingEvent};
+use domain::{SeatCount, TicketTypeId, UserId};
+
+use super::rows::{ListingRow, TypeRow};
+use crate::decode::Fact;
+use crate::record::{ms, Rows};
+
+/// The catalog rows a batch works on: those of the listings it touches as loaded, and
+/// every row it adds or changes (marked for writing).
+#[derive(Default)]
+pub(crate) struct CatalogRows {
+    /// Listings by id.
+    pub(crate) listings: Rows<ListingRow>,
+    /// Ticket types by (listing id, ticket type id).
+    pub(crate) types: Rows<TypeRow>,
+    /// Each listing's ticket type ids, in the order loaded, then added.
+    types_of: BTreeMap<String, Vec<String>>,
+}
+
+impl CatalogRows {
+    /// Rows as loaded from the tables.
+    pub(crate) fn loaded(listings: Vec<ListingRow>, types: Vec<TypeRow>) -> Self {
+        let mut rows = Self::default();
+        rows.listings.extend(listings);
+        for t in &types {
+            rows.types_of
+                .entry(t.listing_id.clone())
+                .or_default()
+                .push(t.ticket_type_id.clone());
+        }
+        rows.types.extend(types);
+        rows
+    }
+}
+
+/// Applies `facts`, in order, to `rows`; returns the ids of the listings they touch
+/// (whose derived figures were recomputed).
+pub(crate) fn fold(rows: &mut CatalogRows, facts: &[(i64, Fact)]) -> Vec<String> {
+    let mut touched = BTreeSet::new();
+    for (position, fact) in facts {
+        let Fact::Listing(id, event) = fact else {
+            continue;
+        };
+        let id = id.to_string();
+        evolve(rows, &id, *position, event);
+        touched.insert(id);
+    }
+    for id in &touched {
+        derive(rows, id);
+    }
+    touched.into_iter().collect()
+}
+
+/// A drafted listing's row, before its details are set.
+fn drafted(id: &str, organizer_id: &UserId, total_capacity: Option<i64>) -> ListingRow {
+    ListingRow {
+        listing_id: id.to_owned(),
+        organizer_id: organizer_id.to_string(),
+        status: "draft".into(),
+        title: String::new(),
+        description: String::new(),
+        venue_name: String::new(),
+        venue_address: String::new(),
+        city: String::new(),
+        city_key: String::new(),
+        country: String::new(),
+        category: String::new(),
+        category_key: String::new(),
+        starts_at: 0,
+        ends_at: 0,
+        time_zone: String::new(),
+        sales_opens_at: 0,
+        sales_closes_at: 0,
+        max_tickets_per_booking: 0,
+        total_capacity,
+        currency: None,
+        min_price: None,
+        max_price: None,
+        capacity: 0,
+        seats_free: 0,
+        seats_sold: 0,
+        search_text: String::new(),
+        published_at: None,
+        cancel_reason: None,
+        version: 0,
+        position: 0,
+    }
+}
+
+impl ListingRow {
+    fn set_details(&mut self, details: &ListingDetails) {
+        self.title = details.title.as_str().to_owned();
+        self.description = details.description.as_str().to_owned();
+        self.venue_name = details.venue.name.as_str().to_owned();
+        self.venue_address = details.venue.address.as_str().to_owned();
+        self.city = details.venue.city.as_str().to_owned();
+        self.city_key = self.city.to_lowercase();
+        self.country = details.venue.country.as_str().to_owned();
+        self.category = details.category.as_str().to_owned();
+        self.category_key = self.category.to_lowercase();
+        self.starts_at = ms(details.starts_at);
+        self.ends_at = ms(details.ends_at);
+        self.time_zone = details.time_zone.as_str().to_owned();
+        self.sales_opens_at = ms(details.sales.opens_at);
+        self.sales_closes_at = ms(details.sales.closes_at);
+        self.max_tickets_per_booking = i64::from(details.max_tickets_per_booking.get());
+        self.search_text = [
+            &self.title,
+            &self.description,
+            &self.venue_name,
+            &self.venue_address,
+            &self.city,
+            &self.category,
+        ]
+        .iter()
+        .map(|s| s.to_lowercase())
+        .collect::<Vec<_>>()
+        .join(" ");
+    }
+}
+
+/// Applies one event of listing `id`, at log `position`.
+fn evolve(rows: &mut CatalogRows, id: &str, position: i64, event: &ListingEvent) {
+    let CatalogRows {
+        listings,
+        types,
+        types_of,
+    } = rows;
+    if let ListingEvent::ListingDrafted {
+        organizer_id,
+        details,
+        total_capacity,
+        ..
+    } = event
+    {
+        let mut row = drafted(id, organizer_id, total_capacity.map(i64::from));
+        row.set_details(details);
+        listings.put(row);
+    }
+    let type_ids = types_of.entry(id.to_owned()).or_default();
+    let Some(listing) = listings.get_mut(&id.to_owned()) else {
+        return; // evolve never fails: an event before its listing's draft is ignored
+    };
+    listing.version += 1;
+    listing.position = position;
+    let seats_of = |n: &SeatCount| i64::from(n.get());
+    let mut change = |type_id: &TicketTypeId, f: &dyn Fn(&mut TypeRow)| {
+        let key = (id.to_owned(), type_id.to_string());
+        if let Some(row) = types.get_mut(&key) {
+            f(row);
+        }
+    };
+    use ListingEvent as E;
+    match event {
+        E::ListingDrafted { .. } => {}
+        E::TicketTypeAdded {
+            ticket_type_id,
+            name,
+            price,
+            capacity,
+            ..
+        } => {
+            type_ids.push(ticket_type_id.to_string());
+            types.put(TypeRow {
+                listing_id: id.to_owned(),
+                ticket_type_id: ticket_type_id.to_string(),
+                ordinal: type_ids.len() as i64,
+                name: name.as_str().to_owned(),
+                price: price.amount_minor(),
+                currency: price.currency().as_str().to_owned(),
+                capacity: i64::from(*capacity),
+                held: 0,
+                offered: 0,
+                sold: 0,
+                free: 0,
+                waitlist: 0,
+            });
+        }
+        E::ListingDetailsUpdated { details, .. } => listing.set_details(details),
+        E::TicketTypeCapacityChanged {
+            ticket_type_id, to, ..
+        } => change(ticket_type_id, &|t| t.capacity = i64::from(*to)),
+        E::TotalCapacityChanged { to, .. } => listing.total_capacity = to.map(i64::from),
+        E::ListingPublished { at, .. } => {
+            listing.status = "published".into();
+            listing.published_at = Some(ms(*at));
+        }
+        E::SalesClosed { .. } => listing.status = "sales_closed".into(),
+        E::ListingCancelled { reason, .. } => {
+            listing.status = "cancelled".into();
+            listing.cancel_reason = Some(reason.as_str().to_owned());
+            for type_id in type_ids.iter() {
+                if let Some(row) = types.get_mut(&(id.to_owned(), type_id.clone())) {
+                    row.waitlist = 0;
+                }
+            }
+        }
+        E::SeatsHeld {
+            ticket_type_id,
+            seats,
+            ..
+        } => change(ticket_type_id, &|t| t.held += seats_of(seats)),
+        E::WaitlistOfferMade {
+            ticket_type_id,
+            seats,
+            ..
+        } => change(ticket_type_id, &|t| {
+            t.offered += seats_of(seats);
+            t.waitlist = (t.waitlist - 1).max(0);
+        }),
+        E::HoldReleased {
+            ticket_type_id,
+            seats,
+            ..
+        }
+        | E::HoldExpired {
+            ticket_type_id,
+            seats,
+            ..
+        } => change(ticket_type_id, &|t| {
+            t.held = (t.held - seats_of(seats)).max(0)
+        }),
+        E::WaitlistOfferDeclined {
+            ticket_type_id,
+            seats,
+            ..
+        }
+        | E::WaitlistOfferExpired {
+            ticket_type_id,
+            seats,
+            ..
+        }
+        | E::WaitlistOfferWithdrawn {
+            ticket_type_id,
+            seats,
+            ..
+        } => change(ticket_type_id, &|t| {
+            t.offered = (t.offered - seats_of(seats)).max(0)
+        }),
+        E::HoldConfirmed {
+            ticket_type_id,
+            seats,
+            offer_entry_id,
+            ..
+        } => change(ticket_type_id, &|t| {
+            let n = seats_of(seats);
+            if offer_entry_id.is_some() {
+                t.offered = (t.offered - n).max(0);
+            } else {
+                t.held = (t.held - n).max(0);
+            }
+            t.sold += n;
+        }),
+        E::SeatsReturned {
+            ticket_type_id,
+            seats,
+            ..
+        } => change(ticket_type_id, &|t| {
+            t.sold = (t.sold - seats_of(seats)).max(0)
+        }),
+        E::WaitlistJoined { ticket_type_id, .. } => change(ticket_type_id, &|t| t.waitlist += 1),
+        E::WaitlistLeft { ticket_type_id, .. } => {
+            change(ticket_type_id, &|t| t.waitlist = (t.waitlist - 1).max(0))
+        }
+    }
+}
+
+/// Recomputes the derived figures of listing `id` (free seats per type bounded by the
+/// total capacity, the listing's capacity, free and sold seats, price range, currency).
+fn derive(rows: &mut CatalogRows, id: &str) {
+    let Some(listing) = rows.listings.get(&id.to_owned()).cloned() else {
+        return;
+    };
+    let keys: Vec<(String, String)> = rows
+        .types_of
+        .get(id)
+        .map(|v| v.iter().map(|t| (id.to_owned(), t.clone())).collect())
+        .unwrap_or_default();
+    let types = &mut rows.types;
+    let loaded: Vec<TypeRow> = keys.iter().filter_map(|k| types.get(k).cloned()).collect();
+    let committed: i64 = loaded.iter().map(|t| t.held + t.offered + t.sold).sum();
+    let left_in_total = listing.total_capacity.map(|cap| (cap - committed).max(0));
+    let mut own_free_sum = 0;
+    for key in &keys {
+        if let Some(t) = types.get_mut(key) {
+            let own = (t.capacity - t.held - t.offered - t.sold).max(0);
+            own_free_sum += own;
+            t.free = left_in_total.map_or(own, |left| own.min(left));
+        }
+    }
+    let type_capacity: i64 = loaded.iter().map(|t| t.capacity).sum();
+    if let Some(row) = rows.listings.get_mut(&id.to_owned()) {
+        row.capacity = listing
+            .total_capacity
+            .map_or(type_capacity, |cap| cap.min(type_capacity));
+        row.seats_free = left_in_total.map_or(own_free_sum, |left| own_free_sum.min(left));
+        row.seats_sold = loaded.iter().map(|t| t.sold).sum();
+        row.min_price = loaded.iter().map(|t| t.price).min();
+        row.max_price = loaded.iter().map(|t| t.price).max();
+        row.currency = loaded.first().map(|t| t.currency.clone());
+    }
+}
