@@ -49,18 +49,27 @@ pub async fn run(
     let mut failures = 0u32;
     info!(relay.topic = %kafka.topic, relay.from = start, "relay started");
     tokio::pin!(shutdown);
-    loop {
+    'relay: loop {
         if pending.is_empty() {
             tokio::select! {
                 _ = &mut shutdown => break,
                 batch = tail.next_batch() => pending = batch?,
             }
         }
-        let published = tokio::select! {
-            _ = &mut shutdown => break,
-            published = publish(&producer, &kafka.topic, &pending) => published,
+        // Waiting for acknowledgements can take the whole delivery timeout when the broker
+        // is gone: keep the lag gauge true meanwhile (its first tick is immediate).
+        let (acked, error) = {
+            let publishing = publish(&producer, &kafka.topic, &pending);
+            tokio::pin!(publishing);
+            let mut every_second = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tokio::select! {
+                    _ = &mut shutdown => break 'relay,
+                    published = &mut publishing => break published,
+                    _ = every_second.tick() => report_lag(&log, &config.checkpoint).await,
+                }
+            }
         };
-        let (acked, error) = published;
         if acked > 0 {
             let last = pending[acked - 1].position;
             save_checkpoint(&log, &config.checkpoint, last).await?;

@@ -150,3 +150,47 @@ fn start_relay_with(
     }));
     (stop, task)
 }
+
+/// The value of the relay's lag gauge in Prometheus text, or 0 before it is first set.
+fn lag_gauge(metrics: &metrics_exporter_prometheus::PrometheusHandle) -> f64 {
+    metrics
+        .render()
+        .lines()
+        .find_map(|line| line.strip_prefix(&format!("{} ", relay::LAG_GAUGE)))
+        .map_or(0.0, |v| v.trim().parse().expect("a number"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_lag_gauge_counts_waiting_events_while_the_broker_is_down() {
+    kafka_brokers();
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .expect("the only recorder of this test process");
+    let broker = PrivateBroker::start();
+    let brokers = broker.address.clone();
+    let topic = create_topic(&brokers, 1).await;
+    let db = eventlog::testing::TestDb::sqlite();
+    let log = db.log().await;
+    // A long delivery timeout: the relay waits on acknowledgements for most of the test.
+    let (stop, relay) = start_relay_with(&brokers, &topic, &log, 20_000);
+    append_booking_story(&log).await;
+    wait_for_checkpoint(&log, "relay.kafka").await;
+
+    broker.stop();
+    let mut waiting = 0;
+    for _ in 0..3 {
+        waiting += append_booking_story(&log).await.len();
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while lag_gauge(&metrics) < waiting as f64 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        lag_gauge(&metrics),
+        waiting as f64,
+        "within seconds of the outage the gauge shows every unacknowledged event"
+    );
+    stop.send(()).ok();
+    relay.await.expect("relay task").expect("relay ran");
+    drop(broker);
+}
