@@ -5,6 +5,7 @@ mod cli;
 mod health;
 mod telemetry;
 mod tools;
+mod web;
 
 use anyhow::Context;
 use clap::Parser;
@@ -93,6 +94,7 @@ async fn main() -> anyhow::Result<()> {
                 registry,
             );
             let app = command_api::app(state, query_api::router(reads), Some(query_api::openapi()));
+            let app = app.merge(web::router(&args.web_dir));
             command_api::serve(listener, app, shutdown).await?;
             for worker in workers {
                 let _ = worker.await;
