@@ -30,12 +30,15 @@ function SearchForm({
     FORM_KEYS.forEach((k) => form[k] && next.set(k, form[k]));
     onSearch(next);
   };
+  const more = Boolean(form.from || form.to || form.min || form.max || form.seats);
   return (
     <form className="card search-form" onSubmit={submit} role="search" aria-label="Search listings">
-      <div className="search-grid">
-        <Field label="Search" name="q" error={error}>
-          {(p) => <input {...p} type="search" placeholder="jazz, workshop…" value={form.q} onChange={set("q")} />}
-        </Field>
+      <div className="search-main">
+        <div className="search-words">
+          <Field label="Search" name="q" error={error}>
+            {(p) => <input {...p} type="search" placeholder="jazz, workshop…" value={form.q} onChange={set("q")} />}
+          </Field>
+        </div>
         <Field label="City" name="city" error={error}>
           {(p) => <input {...p} value={form.city} onChange={set("city")} placeholder="Lyon" />}
         </Field>
@@ -51,18 +54,6 @@ function SearchForm({
             </select>
           )}
         </Field>
-        <Field label="From date" name="starts_after" error={error}>
-          {(p) => <input {...p} type="date" value={form.from} onChange={set("from")} />}
-        </Field>
-        <Field label="To date" name="starts_before" error={error}>
-          {(p) => <input {...p} type="date" value={form.to} onChange={set("to")} />}
-        </Field>
-        <Field label="Min price (€)" name="min_price" error={error}>
-          {(p) => <input {...p} inputMode="decimal" value={form.min} onChange={set("min")} />}
-        </Field>
-        <Field label="Max price (€)" name="max_price" error={error}>
-          {(p) => <input {...p} inputMode="decimal" value={form.max} onChange={set("max")} />}
-        </Field>
         <Field label="Sort by" name="sort" error={error}>
           {(p) => (
             <select {...p} value={form.sort} onChange={set("sort")}>
@@ -71,18 +62,35 @@ function SearchForm({
             </select>
           )}
         </Field>
+        <button type="submit" className="search-button">
+          Search
+        </button>
       </div>
-      <div className="row spread">
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={form.seats === "1"}
-            onChange={(e) => setForm({ ...form, seats: e.target.checked ? "1" : "" })}
-          />
-          Only with free seats
-        </label>
-        <button type="submit">Search</button>
-      </div>
+      <details className="more-filters" open={more}>
+        <summary>Dates, price and seats</summary>
+        <div className="search-more">
+          <Field label="From date" name="starts_after" error={error}>
+            {(p) => <input {...p} type="date" value={form.from} onChange={set("from")} />}
+          </Field>
+          <Field label="To date" name="starts_before" error={error}>
+            {(p) => <input {...p} type="date" value={form.to} onChange={set("to")} />}
+          </Field>
+          <Field label="Min price (€)" name="min_price" error={error}>
+            {(p) => <input {...p} inputMode="decimal" value={form.min} onChange={set("min")} />}
+          </Field>
+          <Field label="Max price (€)" name="max_price" error={error}>
+            {(p) => <input {...p} inputMode="decimal" value={form.max} onChange={set("max")} />}
+          </Field>
+          <label className="check seats-check">
+            <input
+              type="checkbox"
+              checked={form.seats === "1"}
+              onChange={(e) => setForm({ ...form, seats: e.target.checked ? "1" : "" })}
+            />
+            Only with free seats
+          </label>
+        </div>
+      </details>
     </form>
   );
 }

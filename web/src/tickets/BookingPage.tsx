@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { RequireSession } from "../account/RequireSession";
 import { FormError } from "../ui/Field";
+import { useListing } from "../listings/queries";
 import { formatTime, localZone, money } from "../ui/format";
 import { QueryView } from "../ui/states";
 import { TicketQr } from "./TicketQr";
@@ -40,6 +41,8 @@ function Cancel({ booking }: { booking: BookingDetail }) {
 
 function Booking({ booking }: { booking: BookingDetail }) {
   const cancelled = booking.status === "cancelled";
+  // Times in the listing's own zone once it has loaded; the browser's (named) until then.
+  const zone = useListing(booking.listing_id).data?.time_zone ?? localZone();
   return (
     <section className="stack">
       <p className="muted small">
@@ -49,7 +52,7 @@ function Booking({ booking }: { booking: BookingDetail }) {
       <div className="card">
         <p>
           {booking.seats} × {booking.ticket_type_name} · {money(booking.total)}
-          {booking.starts_at ? ` · ${formatTime(booking.starts_at, localZone())}` : ""}
+          {booking.starts_at ? ` · ${formatTime(booking.starts_at, zone)}` : ""}
         </p>
         {cancelled ? (
           <p className="form-error" data-testid="refund">
@@ -57,7 +60,7 @@ function Booking({ booking }: { booking: BookingDetail }) {
             <strong>{money(booking.refund)}</strong>
           </p>
         ) : (
-          <p className="muted small">Booked {formatTime(booking.confirmed_at, localZone())}</p>
+          <p className="muted small">Booked {formatTime(booking.confirmed_at, zone)}</p>
         )}
       </div>
       {!cancelled && (
