@@ -15,6 +15,15 @@ async function browse({ browser, pages }) {
   pages.push(page);
   await page.goto(`/?q=${word}`);
   await page.getByTestId("listing-card").first().waitFor();
+
+  // Keyboard: the first Tab reaches the skip link, and every focus is visibly ringed.
+  await page.keyboard.press("Tab");
+  check((await page.evaluate(() => document.activeElement?.textContent)) === "Skip to content", "Tab reaches the skip link");
+  for (let i = 0; i < 3; i += 1) {
+    await page.keyboard.press("Tab");
+    const ring = await page.evaluate(() => getComputedStyle(document.activeElement).boxShadow);
+    check(ring && ring !== "none", `the focused element shows a ring (${ring})`);
+  }
   check((await page.getByTestId("listing-card").count()) === 12, "the first page holds 12");
   await page.getByRole("button", { name: "Show more" }).click();
   await page.getByTestId("listing-card").nth(13).waitFor();

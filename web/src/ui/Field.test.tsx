@@ -32,6 +32,14 @@ function Form({ error }: { error: unknown }) {
 }
 
 describe("field errors", () => {
+  it("says which fields to fix instead of repeating their messages when all are on the form", () => {
+    const onlyPassword = new ApiError(
+      toProblem(422, { status: 422, detail: "password: use at least 10 characters", errors: [{ field: "password", message: "use at least 10 characters" }] }),
+    );
+    render(<Form error={onlyPassword} />);
+    expect(screen.getByRole("alert").textContent).toBe("Please correct the field marked below.");
+  });
+
   it("shows a field's message under it, tied to the input for screen readers", () => {
     render(<Form error={problem} />);
     const password = screen.getByLabelText("Password");

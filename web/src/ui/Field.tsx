@@ -47,9 +47,17 @@ export function Field({
 export function FormError({ error, fields }: { error: unknown; fields: string[] }) {
   if (!error) return null;
   const others = otherFieldErrors(error, fields);
+  // When every named field shows its own message, the detail would only repeat them.
+  const named = error instanceof ApiError ? (error.problem.errors ?? []) : [];
+  const summary =
+    named.length > 0 && others.length === 0
+      ? named.length === 1
+        ? "Please correct the field marked below."
+        : `Please correct the ${named.length} fields marked below.`
+      : errorMessage(error);
   return (
     <div className="form-error" role="alert">
-      <p>{errorMessage(error)}</p>
+      <p>{summary}</p>
       {others.length > 0 && (
         <ul>
           {others.map((e) => (
