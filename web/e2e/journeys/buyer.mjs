@@ -1,6 +1,6 @@
 // The buyer's journeys: search, hold, countdown, pay, QR tickets; a second person sees
 // the free count drop live; a declined card keeps the hold.
-import { account, book, check, count, eventually, inspect, listing, logIn, newPage, unique } from "../lib.mjs";
+import { account, book, call, check, count, eventually, inspect, listing, logIn, newPage, unique } from "../lib.mjs";
 
 async function setUp() {
   const organizer = await account("organizer", "E2E Organizer");
@@ -120,6 +120,10 @@ async function declined({ browser, pages }) {
   check(/declin/i.test(text), `the error says declined: ${text}`);
   check(Number(await page.getByTestId("countdown").getAttribute("data-seconds")) > 0, "the hold is still running");
   await inspect(page, "checkout-declined");
+  await page.getByLabel("Card ending 0119 (provider times out)").check();
+  await page.getByRole("button", { name: "Pay and book" }).click();
+  await error.filter({ hasText: "did not answer" }).waitFor();
+  check(Number(await page.getByTestId("countdown").getAttribute("data-seconds")) > 0, "the hold survives a timeout too");
   await page.getByLabel("Visa ending 4242 (pays)").check();
   await page.getByRole("button", { name: "Pay and book" }).click();
   await page.getByRole("heading", { name: "You are going!" }).waitFor();
@@ -165,8 +169,42 @@ async function waitlist({ browser, pages }) {
   await page.getByText("You are on no waitlist.").waitFor();
 }
 
+/** The answer to "Pay" is lost on the way back; clicking again books once, not twice. */
+async function retry({ browser, pages }) {
+  const { l } = await setUp();
+  const who = await account("customer");
+  const page = await newPage(browser);
+  pages.push(page);
+  await logIn(page, who, `/listings/${l.id}`);
+  await page.getByRole("button", { name: "Hold seats" }).click();
+  await page.waitForURL(/\/checkout\//);
+  let lost = 0;
+  await page.route("**/confirm", async (route) => {
+    if (lost === 0) {
+      lost += 1;
+      await route.fetch(); // the server books it...
+      return route.abort("connectionreset"); // ...and the answer never arrives
+    }
+    return route.continue();
+  });
+  await page.getByRole("button", { name: "Pay and book" }).click();
+  await page.locator(".form-error").filter({ hasText: "could not be reached" }).waitFor();
+  await page.getByRole("button", { name: "Pay and book" }).click();
+  await page.getByRole("heading", { name: "You are going!" }).waitFor();
+  // The read models are eventually consistent: wait for the booking, then make sure no
+  // second one follows it.
+  const bookings = async () => (await call("GET", "/api/v1/me/bookings", { token: who.token }))[1].items.length;
+  const sold = async () => (await call("GET", `/api/v1/listings/${l.id}`))[1].seats_sold;
+  await eventually(bookings, (n) => n >= 1);
+  await eventually(sold, (n) => n >= 1);
+  await page.waitForTimeout(1000);
+  check((await bookings()) === 1, `one booking after the retried click (${await bookings()})`);
+  check((await sold()) === 1, `one seat sold, not two (${await sold()})`);
+}
+
 export const journeys = [
   { name: "buyer", title: "search, hold, countdown, pay, QR tickets; a second browser sees the count drop", run: buyer },
   { name: "declined", title: "a declined card shows the error and keeps the hold", run: declined },
+  { name: "retry", title: "a retried click after a lost answer books once (Idempotency-Key)", run: retry },
   { name: "waitlist", title: "a cancellation offers the seats to the waitlist, which accepts", run: waitlist },
 ];
