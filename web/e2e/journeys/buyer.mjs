@@ -78,6 +78,13 @@ async function buyer({ browser, pages }) {
   check((await page.getByTestId("total").textContent()) === "€50.00", "the total is 2 × €25.00");
   await inspect(page, "checkout");
 
+  // Back on the listing, the hold is there to return to.
+  await page.goto(`/listings/${l.id}`);
+  await page.getByTestId("my-holds-here").filter({ hasText: "You hold 2 × Balcony" }).waitFor();
+  await inspect(page, "listing-with-hold");
+  await page.getByRole("link", { name: "Pay now" }).click();
+  await countdown.waitFor();
+
   // Pay with the good card.
   await page.getByLabel("Visa ending 4242 (pays)").check();
   await page.getByRole("button", { name: "Pay and book" }).click();

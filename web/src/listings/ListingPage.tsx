@@ -3,7 +3,8 @@
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useSession } from "../account/useSession";
-import { useHoldSeats } from "../checkout/queries";
+import { useHoldSeats, useMyHolds } from "../checkout/queries";
+import { Countdown } from "../ui/Countdown";
 import { JoinWaitlist } from "../tickets/JoinWaitlist";
 import { Field, FormError } from "../ui/Field";
 import { formatTime, money } from "../ui/format";
@@ -93,6 +94,28 @@ function HoldForm({ listing }: { listing: Listing }) {
   );
 }
 
+/** The caller's open holds on this listing, so a reload or a second visit finds them. */
+function MyHoldsHere({ listingId }: { listingId: string }) {
+  const holds = useMyHolds();
+  const here = (holds.data ?? []).filter((h) => h.listing_id === listingId && h.kind === "hold");
+  if (here.length === 0) return null;
+  return (
+    <div className="notice stack" data-testid="my-holds-here">
+      {here.map((h) => (
+        <p key={h.hold_id} className="row spread">
+          <span>
+            You hold {h.seats} × {h.ticket_type_name}.{" "}
+            <Countdown expiresAt={h.expires_at} label="Time left" />
+          </span>
+          <Link className="button" to={`/checkout/${listingId}/${h.hold_id}`}>
+            Pay now
+          </Link>
+        </p>
+      ))}
+    </div>
+  );
+}
+
 function Detail({ listing, live }: { listing: Listing; live: LiveState }) {
   const session = useSession();
   const zone = listing.time_zone;
@@ -126,6 +149,7 @@ function Detail({ listing, live }: { listing: Listing; live: LiveState }) {
         <TicketTypes listing={listing} />
         <p className="muted small">Sales close {formatTime(listing.sales_closes_at, zone)}.</p>
       </div>
+      {session && <MyHoldsHere listingId={listing.id} />}
       {selling && (
         <div className="card">
           <h2 className="flush">Book</h2>
