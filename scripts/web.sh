@@ -98,7 +98,7 @@ check_types() {
 # A fresh PostgreSQL database on TEST_DATABASE_URL's server; prints its URL.
 fresh_postgres() {
     local base=$TEST_DATABASE_URL name
-    name="web_e2e_$(date +%s)_$$"
+    name="web_e2e_$(date +%s)_$$_$RANDOM"
     psql "$base" -qAt -c "CREATE DATABASE $name" >/dev/null
     echo "${base%/*}/$name"
 }
@@ -107,13 +107,24 @@ drop_postgres() {
     psql "$TEST_DATABASE_URL" -qAt -c "DROP DATABASE IF EXISTS $1 WITH (FORCE)" >/dev/null || true
 }
 
-# Runs the browser journeys ($@: journey names, none = all) against a fresh server.
+# Runs the browser journeys ($2...: names, none = all), each against its own fresh server
+# and database ($1 makes one: `sqlite` or `postgres`), so journeys never share data or
+# the API's per-address log-in limit.
 journeys() {
-    local db=$1
+    local kind=$1 name db failed=0
     shift
-    start_server "$db" --hold-minutes 10
-    (cd web && BOXOFFICE_URL="$SERVER_URL" node e2e/run.mjs "$@")
-    stop_server
+    local names=("$@")
+    if [ ${#names[@]} -eq 0 ]; then
+        mapfile -t names < <(cd web && node e2e/run.mjs --list)
+    fi
+    for name in "${names[@]}"; do
+        if [ "$kind" = postgres ]; then db=$(fresh_postgres); else db="sqlite:$TMP_DIR/e2e-$name.db"; fi
+        start_server "$db" --hold-minutes 10
+        (cd web && BOXOFFICE_URL="$SERVER_URL" node e2e/run.mjs "$name") || failed=1
+        stop_server
+        if [ "$kind" = postgres ]; then drop_postgres "${db##*/}"; fi
+    done
+    return "$failed"
 }
 
 stage() {
@@ -134,16 +145,13 @@ stage() {
     (cd web && npx vitest run --reporter=dot)
     build
     echo "==> web: browser journeys on SQLite"
-    journeys "sqlite:$TMP_DIR/e2e.db"
+    journeys sqlite
     if [ -n "${TEST_DATABASE_URL:-}" ]; then
         if ! command -v psql >/dev/null; then
             (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql-client) >/dev/null
         fi
         echo "==> web: buyer journey on PostgreSQL"
-        local pg
-        pg=$(fresh_postgres)
-        journeys "$pg" buyer
-        drop_postgres "${pg##*/}"
+        journeys postgres buyer
     fi
 }
 

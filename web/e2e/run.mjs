@@ -1,6 +1,6 @@
 // Runs the browser journeys (e2e/journeys/*.mjs) against BOXOFFICE_URL, one Chromium for
 // all, each journey in fresh contexts. Arguments pick journeys by name (none: all).
-// Usage: BOXOFFICE_URL=http://127.0.0.1:8080 node e2e/run.mjs [buyer ...]
+// Usage: BOXOFFICE_URL=http://127.0.0.1:8080 node e2e/run.mjs [buyer ...]   (--list: the names)
 import { readdirSync } from "node:fs";
 import { launch, SHOTS } from "./lib.mjs";
 
@@ -10,6 +10,10 @@ const journeys = [];
 for (const file of readdirSync(dir).filter((f) => f.endsWith(".mjs")).sort()) {
   const module = await import(new URL(file, dir).href);
   journeys.push(...module.journeys);
+}
+if (wanted[0] === "--list") {
+  console.log(journeys.map((j) => j.name).join("\n"));
+  process.exit(0);
 }
 const chosen = wanted.length ? journeys.filter((j) => wanted.includes(j.name)) : journeys;
 if (chosen.length === 0) {
