@@ -1,9 +1,10 @@
 # The two commands of the README. Everything else lives in scripts/.
 .PHONY: run test bench
 
-# Build and serve the API on the embedded default (SQLite file under data/).
+# Build the web app and serve it with the API and demo data at http://127.0.0.1:8080
+# (SQLite file under data/).
 run:
-	cargo run --release --bin boxoffice -- serve --demo
+	bash scripts/web.sh run
 
 # Lint and run every test; starts the services the tests need if they are missing.
 test:

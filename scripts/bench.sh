@@ -11,3 +11,4 @@ cargo build --release --locked -p bench
 target/release/eventlog-bench
 target/release/flash-sale
 target/release/read-side-bench
+scripts/web.sh bench

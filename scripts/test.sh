@@ -33,6 +33,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
 
+echo "==> web app: types, lint, unit tests, build, browser journeys"
+scripts/web.sh test
+
 echo "==> tests"
 if cargo nextest --version >/dev/null 2>&1; then
     # Doc tests first: nextest's summary line must be the run's closing line.

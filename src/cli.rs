@@ -160,6 +160,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_HOT_WRITER", default_value_t = true, action = clap::ArgAction::Set)]
     pub hot_writer: bool,
 
+    /// The built web app to serve at `/` (`npm run build` in `web/`); a missing directory
+    /// logs a warning and serves the API only.
+    #[arg(long, env = "BOXOFFICE_WEB_DIR", default_value = "web/dist")]
+    pub web_dir: std::path::PathBuf,
+
     /// Load demo data first when the database is empty (what `make run` does).
     #[arg(long, env = "BOXOFFICE_DEMO")]
     pub demo: bool,

@@ -5,6 +5,7 @@
 pub mod demo;
 pub mod supervisor;
 mod system;
+pub mod web;
 
 pub use supervisor::{Backoff, Supervisor, TaskHealth};
 pub use system::{run, Config, System};

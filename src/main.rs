@@ -141,6 +141,7 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         kafka: args.kafka.clone(),
         relay: args.relay.clone(),
         notifier: Some(args.notifier.clone()),
+        web_dir: Some(args.web_dir.clone()),
         ..boxoffice::Config::new(log, secret)
     }
 }

@@ -44,6 +44,8 @@ pub struct Config {
     pub notifier: Option<NotifierConfig>,
     /// Restart pauses of the supervised background tasks.
     pub backoff: Backoff,
+    /// Serve the built web app from this directory at `/` (`None`: the API only).
+    pub web_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -64,6 +66,7 @@ impl Config {
             relay: RelayConfig::default(),
             notifier: Some(NotifierConfig::default()),
             backoff: Backoff::default(),
+            web_dir: None,
         }
     }
 }
@@ -146,6 +149,10 @@ impl System {
                 body_limit: config.api.body_limit,
             },
         );
+        let app = match &config.web_dir {
+            Some(dir) => app.merge(crate::web::router(dir)),
+            None => app,
+        };
         let served = http_kit::serve(listener, app, shutdown).await;
         supervisor.stop().await;
         Ok(served?)

@@ -17,6 +17,7 @@ use crate::routes::{
         (path = "/api/v1", api = ListingApi),
         (path = "/api/v1", api = StreamApi),
         (path = "/api/v1", api = MeApi),
+        (path = "/api/v1", api = crate::routes::me_account::MeAccountApi),
         (path = "/api/v1", api = OrganizerApi),
         (path = "/api/v1", api = AnalyticsApi),
         (path = "/api/v1", api = AdminApi),

@@ -27,6 +27,7 @@ mod accounts;
 mod bookings;
 mod listings;
 mod mail;
+mod me_account;
 mod openapi;
 mod processes;
 mod read_health;

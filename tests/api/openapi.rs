@@ -22,6 +22,7 @@ const V1_ROUTES: &[&str] = &[
     "get /api/v1/listings/{listing_id}",
     "get /api/v1/listings/{listing_id}/availability",
     "get /api/v1/listings/{listing_id}/availability/stream",
+    "get /api/v1/me bearer",
     "get /api/v1/me/holds bearer",
     "get /api/v1/me/bookings bearer",
     "get /api/v1/me/bookings/{booking_id} bearer",

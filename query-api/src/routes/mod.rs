@@ -5,6 +5,7 @@ pub(crate) mod analytics;
 pub(crate) mod catalog;
 pub(crate) mod listing;
 pub(crate) mod me;
+pub(crate) mod me_account;
 pub(crate) mod organizer;
 pub(crate) mod stream;
 
@@ -33,6 +34,7 @@ fn router(state: QueryState) -> Router {
         .merge(listing::router())
         .merge(stream::router())
         .merge(me::router())
+        .merge(me_account::router())
         .merge(organizer::router())
         .merge(analytics::router())
         .merge(admin::router());
