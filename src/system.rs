@@ -201,3 +201,6 @@ fn spawn_tasks(
         });
     }
 }
+
+#[cfg(test)]
+mod tests;
