@@ -208,3 +208,6 @@ fn spawn_tasks(
         });
     }
 }
+
+#[cfg(test)]
+mod tests;

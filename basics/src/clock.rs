@@ -42,3 +42,25 @@ impl Clock {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_manual_clock_moves_only_when_advanced_and_its_clones_share_the_time() {
+        let at = DateTime::from_timestamp(1_780_000_000, 0).unwrap();
+        let clock = Clock::manual(at);
+        let shared = clock.clone();
+        assert_eq!(clock.now(), at);
+        shared.advance(TimeDelta::minutes(10));
+        assert_eq!(clock.now(), at + TimeDelta::minutes(10));
+    }
+
+    #[test]
+    fn advancing_the_system_clock_changes_nothing() {
+        let clock = Clock::system();
+        clock.advance(TimeDelta::days(365));
+        assert!(clock.now() < Utc::now() + TimeDelta::days(1));
+    }
+}

@@ -1,3 +1,3 @@
-//! The application clock ([`basics::Clock`] via `http_kit`), under its old path.
+//! The application clock (`basics::Clock`, via `http_kit`), under its old path.
 
 pub use http_kit::Clock;

@@ -19,11 +19,6 @@ pub fn handle() -> Option<PrometheusHandle> {
         .clone()
 }
 
-/// Renders every metric in the Prometheus text format.
-pub fn render() -> String {
-    handle().map(|h| h.render()).unwrap_or_default()
-}
-
 /// Counts each request and records its latency, labelled by method, route and status.
 pub async fn track(request: Request, next: Next) -> Response {
     let route = request

@@ -1,5 +1,5 @@
 //! E-mail verification tokens, checked under the access-token secret; the token itself is
-//! [`basics::verification`], which the notifier uses to make the links.
+//! `basics::verification`, which the notifier uses to make the links.
 
 use uuid::Uuid;
 
