@@ -8,6 +8,14 @@ use eventlog::EventLog;
 use http_kit::Secret;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use tokio::sync::OnceCell;
+
+#[path = "schema.rs"]
+mod schema;
+
+/// The served OpenAPI document's contract, fetched by the first request that needs it
+/// (every app serves the same document).
+static CONTRACT: OnceCell<schema::Contract> = OnceCell::const_new();
 
 /// The secret the test app signs tokens with.
 const SECRET: &str = "test-secret-test-secret-test-secret";
@@ -139,7 +147,8 @@ impl TestApp {
         self.send(self.http.get(self.at(path)), token).await
     }
 
-    /// Sends any request with an optional bearer token.
+    /// Sends any request with an optional bearer token. A 2xx JSON reply must match the
+    /// schema the served OpenAPI document gives for its path, method and status.
     pub async fn send(
         &self,
         request: reqwest::RequestBuilder,
@@ -149,11 +158,38 @@ impl TestApp {
             Some(t) => request.bearer_auth(t),
             None => request,
         };
-        let response = request.send().await.expect("request sent");
+        let request = request.build().expect("request builds");
+        let method = request.method().to_string();
+        let path = request.url().path().to_owned();
+        let response = self.http.execute(request).await.expect("request sent");
         let status = response.status();
+        let json = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
         let text = response.text().await.unwrap_or_default();
         let body = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status.is_success() && json && !path.starts_with("/api/openapi") {
+            let contract = CONTRACT
+                .get_or_init(|| async { schema::Contract::new(self.document().await) })
+                .await;
+            if let Err(mismatch) = contract.check(&method, &path, status.as_u16(), &body) {
+                panic!("{mismatch}");
+            }
+        }
         (status, body)
+    }
+
+    /// The served OpenAPI document, fetched without checking it against itself.
+    async fn document(&self) -> Value {
+        let response = self.http.get(self.at("/api/openapi.json")).send().await;
+        let response = response.expect("the OpenAPI document is served");
+        assert!(
+            response.status().is_success(),
+            "/api/openapi.json: {}",
+            response.status()
+        );
+        response.json().await.expect("the OpenAPI document is JSON")
     }
 
     /// Absolute URL of a path.
