@@ -12,5 +12,5 @@ pub mod views;
 
 pub use error::QueryError;
 pub use openapi::openapi;
-pub use routes::router;
+pub use routes::{api, router};
 pub use state::QueryState;

@@ -4,22 +4,11 @@ use command_api::error::{FieldError, Problem};
 use command_api::openapi::problems;
 use utoipa::OpenApi;
 
-use crate::routes::{
-    AdminApi, AnalyticsApi, Behind, CatalogApi, ListingApi, MeApi, OrganizerApi, StreamApi,
-};
+use crate::routes::Behind;
 
-/// Every read operation and the shapes it answers with.
+/// The shapes every read operation shares; the operations come with their routes.
 #[derive(OpenApi)]
 #[openapi(
-    nest(
-        (path = "/api/v1", api = CatalogApi),
-        (path = "/api/v1", api = ListingApi),
-        (path = "/api/v1", api = StreamApi),
-        (path = "/api/v1", api = MeApi),
-        (path = "/api/v1", api = OrganizerApi),
-        (path = "/api/v1", api = AnalyticsApi),
-        (path = "/api/v1", api = AdminApi),
-    ),
     components(
         schemas(Problem, FieldError),
         responses(
@@ -40,9 +29,14 @@ use crate::routes::{
 )]
 struct QueryDoc;
 
+/// The document's shared components and tags, which the routes' operations are added to.
+pub(crate) fn components() -> utoipa::openapi::OpenApi {
+    QueryDoc::openapi()
+}
+
 /// The OpenAPI document of every read route (paths under `/api/v1`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    QueryDoc::openapi()
+    crate::routes::doc()
 }
 
 #[cfg(test)]

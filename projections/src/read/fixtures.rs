@@ -85,7 +85,13 @@ impl Sale {
             facts: Vec::new(),
         };
         sale.listing(create.into());
-        sale.listing(PublishListing { actor: organizer, now }.into());
+        sale.listing(
+            PublishListing {
+                actor: organizer,
+                now,
+            }
+            .into(),
+        );
         sale
     }
 
@@ -103,7 +109,8 @@ impl Sale {
         for event in events {
             self.state.apply(&event);
             self.position += 1;
-            self.facts.push((self.position, Fact::Listing(self.id, event)));
+            self.facts
+                .push((self.position, Fact::Listing(self.id, event)));
         }
     }
 
@@ -174,7 +181,8 @@ impl Sale {
         let tickets = (0..held)
             .map(|i| NewTicket {
                 ticket_id: TicketId::from(Uuid::now_v7()),
-                code: TicketCode::parse(&format!("TKT{:0>8}{i:0>8}", self.position)).expect("a code"),
+                code: TicketCode::parse(&format!("TKT{:0>8}{i:0>8}", self.position))
+                    .expect("a code"),
             })
             .collect();
         let confirm = ConfirmHold {
@@ -207,7 +215,11 @@ impl Sale {
         self.push_listing(decision.listing);
     }
 
-    fn record_booking(&mut self, booking_id: BookingId, events: Vec<domain::booking::BookingEvent>) {
+    fn record_booking(
+        &mut self,
+        booking_id: BookingId,
+        events: Vec<domain::booking::BookingEvent>,
+    ) {
         let state = self.bookings.entry(booking_id).or_default();
         for event in events {
             state.apply(&event);

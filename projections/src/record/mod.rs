@@ -93,7 +93,9 @@ pub fn read_rows<T: ReadRow>(rows: &[AnyRow]) -> Result<Vec<T>, sqlx::Error> {
         .iter()
         .map(|name| position(first, name))
         .collect::<Result<Vec<_>, _>>()?;
-    rows.iter().map(|row| T::read(row, &mut at.iter())).collect()
+    rows.iter()
+        .map(|row| T::read(row, &mut at.iter()))
+        .collect()
 }
 
 /// The select list of `R`'s columns, e.g. `hold_id, listing_id, …`.

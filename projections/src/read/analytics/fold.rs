@@ -313,17 +313,29 @@ mod tests {
         fold(&mut rows, &sale.take());
         let id = sale.id.to_string();
         let s = rows.stats.get(&id).expect("the listing's counters");
-        assert_eq!((s.bookings, s.revenue, s.seats_sold, s.seats_held), (2, 5 * PRICE, 5, 0));
-        assert_eq!((s.holds_made, s.holds_confirmed, s.tickets_valid), (2, 2, 5));
+        assert_eq!(
+            (s.bookings, s.revenue, s.seats_sold, s.seats_held),
+            (2, 5 * PRICE, 5, 0)
+        );
+        assert_eq!(
+            (s.holds_made, s.holds_confirmed, s.tickets_valid),
+            (2, 2, 5)
+        );
 
         sale.cancel(booking);
         fold(&mut rows, &sale.take());
         let s = rows.stats.get(&id).unwrap();
-        assert_eq!((s.cancellations, s.refunds, s.seats_sold), (1, 2 * PRICE, 3));
+        assert_eq!(
+            (s.cancellations, s.refunds, s.seats_sold),
+            (1, 2 * PRICE, 3)
+        );
         assert_eq!(s.tickets_valid, 3);
         let days = rows.daily.keys_where(|d| d.listing_id == id);
         let day = rows.daily.get(&days[0]).unwrap();
-        assert_eq!((day.bookings, day.revenue, day.refunds), (2, 5 * PRICE, 2 * PRICE));
+        assert_eq!(
+            (day.bookings, day.revenue, day.refunds),
+            (2, 5 * PRICE, 2 * PRICE)
+        );
         assert_eq!(rows.platform.get(&"listings".to_owned()).unwrap().value, 1);
     }
 

@@ -328,12 +328,18 @@ mod tests {
         let first = rows.entries.get(&first).expect("the first entry");
         let second = rows.entries.get(&second).expect("the second entry");
         assert!(first.seq < second.seq);
-        assert_eq!((first.status.as_str(), second.status.as_str()), ("offered", "waiting"));
+        assert_eq!(
+            (first.status.as_str(), second.status.as_str()),
+            ("offered", "waiting")
+        );
         let offer = first.offer_hold_id.clone().expect("an offer hold");
         let offer = rows.holds.get(&offer).expect("the offer's hold");
         assert_eq!(offer.status, "active");
         assert_eq!(offer.entry_id.as_deref(), Some(first.entry_id.as_str()));
-        assert_eq!(rows.holds.get(&hold.to_string()).unwrap().status, "released");
+        assert_eq!(
+            rows.holds.get(&hold.to_string()).unwrap().status,
+            "released"
+        );
     }
 
     #[test]
@@ -348,7 +354,10 @@ mod tests {
         assert_eq!(held.status, "confirmed");
         assert_eq!(held.booking_id.as_deref(), Some(booking.as_str()));
         let row = rows.bookings.get(&booking).expect("the booking");
-        assert_eq!((row.status.as_str(), row.seats, row.total), ("confirmed", 2, 2 * PRICE));
+        assert_eq!(
+            (row.status.as_str(), row.seats, row.total),
+            ("confirmed", 2, 2 * PRICE)
+        );
         let tickets = rows.tickets.keys_where(|t| t.booking_id == booking);
         let ordinals: Vec<i64> = tickets
             .iter()

@@ -320,7 +320,9 @@ mod tests {
     }
 
     fn listing<'a>(rows: &'a CatalogRows, sale: &Sale) -> &'a ListingRow {
-        rows.listings.get(&sale.id.to_string()).expect("the listing")
+        rows.listings
+            .get(&sale.id.to_string())
+            .expect("the listing")
     }
 
     fn ticket_type<'a>(rows: &'a CatalogRows, sale: &Sale, ty: usize) -> &'a TypeRow {
@@ -413,8 +415,14 @@ mod tests {
         let listings = rows.listings.keys_where(|_| true);
         let types = rows.types.keys_where(|_| true);
         (
-            listings.iter().filter_map(|k| rows.listings.get(k).cloned()).collect(),
-            types.iter().filter_map(|k| rows.types.get(k).cloned()).collect(),
+            listings
+                .iter()
+                .filter_map(|k| rows.listings.get(k).cloned())
+                .collect(),
+            types
+                .iter()
+                .filter_map(|k| rows.types.get(k).cloned())
+                .collect(),
         )
     }
 
