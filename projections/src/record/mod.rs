@@ -1,5 +1,5 @@
 //! Read-model rows described once: each table's row is a struct declared with
-//! [`record!`](crate::record!), which gives its table, columns, key and how to bind it, and
+//! `record!`, which gives its table, columns, key and how to bind it, and
 //! reads it **by column name** (positions are looked up once per query, then every row is
 //! read by them). Query results that join tables are read the same way
 //! ([`read_row!`](crate::read_row!), or a tuple of row types).
