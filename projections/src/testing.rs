@@ -143,7 +143,8 @@ fn text(s: &str) -> ShortText {
     ShortText::parse(s).expect("valid text")
 }
 
-fn details(n: usize, now: DateTime<Utc>) -> ListingDetails {
+/// The details of seeded listing `n`, selling from `now`.
+pub(crate) fn details(n: usize, now: DateTime<Utc>) -> ListingDetails {
     let cities = ["Lyon", "Berlin", "Oslo", "Porto"];
     let categories = ["concert", "conference", "workshop"];
     ListingDetails {

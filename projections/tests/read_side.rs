@@ -40,6 +40,7 @@ both_backends!(
     a_failing_projection_is_reported_while_the_others_keep_going,
     replay_swaps_fresh_tables_in_while_projectors_and_writers_run,
     an_interrupted_replay_leaves_the_live_tables_serving,
+    rows_are_read_by_column_name_whatever_the_select_order,
 );
 
 struct Running {
@@ -413,4 +414,34 @@ async fn an_interrupted_replay_leaves_the_live_tables_serving(db: &TestDb) {
         .await
         .unwrap();
     verify_clean(&log).await;
+}
+
+async fn rows_are_read_by_column_name_whatever_the_select_order(db: &TestDb) {
+    use projections::record::{columns, read_rows, Record};
+    use projections::rows::ListingRow;
+
+    let log = db.log().await;
+    seed(&log, &plan(300, 3)).await.unwrap();
+    let running = Running::start(&log, fast());
+    running.drain(&log).await;
+    running.stop().await;
+    let mut conn = Conn::acquire(&log).await.unwrap();
+    let mut db = conn.db();
+    let in_order = format!(
+        "SELECT {} FROM rm_listings ORDER BY listing_id",
+        columns::<ListingRow>()
+    );
+    let mut reversed: Vec<&str> = ListingRow::COLUMNS.to_vec();
+    reversed.reverse();
+    let reversed = format!(
+        "SELECT {}, 1 AS unread FROM rm_listings ORDER BY listing_id",
+        reversed.join(", ")
+    );
+    let a: Vec<ListingRow> = read_rows(&db.rows(&in_order, Vec::new()).await.unwrap()).unwrap();
+    let b: Vec<ListingRow> = read_rows(&db.rows(&reversed, Vec::new()).await.unwrap()).unwrap();
+    assert!(!a.is_empty());
+    assert!(a
+        .iter()
+        .all(|l| l.status == "published" && l.seats_free > 0));
+    assert_eq!(a, b);
 }

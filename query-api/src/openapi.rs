@@ -5,23 +5,11 @@ use http_kit::openapi::problems;
 use http_kit::{FieldError, Problem};
 use utoipa::OpenApi;
 
-use crate::routes::{
-    AdminApi, AnalyticsApi, Behind, CatalogApi, ListingApi, MeApi, OrganizerApi, StreamApi,
-};
+use crate::routes::Behind;
 
-/// Every read operation and the shapes it answers with.
+/// The shapes every read operation shares; the operations come with their routes.
 #[derive(OpenApi)]
 #[openapi(
-    nest(
-        (path = "/api/v1", api = CatalogApi),
-        (path = "/api/v1", api = ListingApi),
-        (path = "/api/v1", api = StreamApi),
-        (path = "/api/v1", api = MeApi),
-        (path = "/api/v1", api = crate::routes::me_account::MeAccountApi),
-        (path = "/api/v1", api = OrganizerApi),
-        (path = "/api/v1", api = AnalyticsApi),
-        (path = "/api/v1", api = AdminApi),
-    ),
     components(
         schemas(Problem, FieldError),
         responses(
@@ -42,9 +30,14 @@ use crate::routes::{
 )]
 struct QueryDoc;
 
+/// The document's shared components and tags, which the routes' operations are added to.
+pub(crate) fn components() -> utoipa::openapi::OpenApi {
+    QueryDoc::openapi()
+}
+
 /// The OpenAPI document of every read route (paths under `/api/v1`).
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    QueryDoc::openapi()
+    crate::routes::doc()
 }
 
 #[cfg(test)]

@@ -4,6 +4,8 @@
 pub mod analytics;
 pub mod bookings;
 pub mod catalog;
+#[cfg(test)]
+mod fixtures;
 
 use eventlog::sql::Db;
 

@@ -1,5 +1,5 @@
 //! Read-model rows described once: each table's row is a struct declared with
-//! [`record!`](crate::record!), which gives its table, columns, key and how to bind it, and
+//! `record!`, which gives its table, columns, key and how to bind it, and
 //! reads it **by column name** (positions are looked up once per query, then every row is
 //! read by them). Query results that join tables are read the same way
 //! ([`read_row!`](crate::read_row!), or a tuple of row types).
@@ -93,7 +93,9 @@ pub fn read_rows<T: ReadRow>(rows: &[AnyRow]) -> Result<Vec<T>, sqlx::Error> {
         .iter()
         .map(|name| position(first, name))
         .collect::<Result<Vec<_>, _>>()?;
-    rows.iter().map(|row| T::read(row, &mut at.iter())).collect()
+    rows.iter()
+        .map(|row| T::read(row, &mut at.iter()))
+        .collect()
 }
 
 /// The select list of `R`'s columns, e.g. `hold_id, listing_id, …`.

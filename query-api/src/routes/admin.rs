@@ -3,8 +3,7 @@
 use std::collections::BTreeMap;
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
@@ -12,23 +11,20 @@ use projections::read_row;
 use projections::record::{columns, read_rows};
 use projections::rows::PlatformRow;
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::analytics::{top_listings, totals, CurrencyTotals, TopListing};
-use super::AfterParam;
 use crate::access::conn;
 use crate::error::QueryError;
 use crate::params::{Params, Reader};
+use crate::routes::analytics::{top_listings, totals, CurrencyTotals, TopListing};
+use crate::routes::AfterParam;
 use crate::state::QueryState;
 
-pub(super) fn router() -> Router<QueryState> {
-    Router::new().route("/admin/overview", get(overview))
+pub(super) fn routes() -> OpenApiRouter<QueryState> {
+    OpenApiRouter::new().routes(routes!(overview))
 }
-
-/// The operations of this file.
-#[derive(OpenApi)]
-#[openapi(paths(overview))]
-pub(crate) struct AdminApi;
 
 /// Platform-wide figures.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,7 +65,7 @@ read_row! {
         (status = 401, response = problems::Unauthorized),
         (status = 403, response = problems::Forbidden),
         (status = 422, response = problems::Unprocessable),
-        (status = 503, response = super::Behind),
+        (status = 503, response = crate::routes::Behind),
         (status = 500, response = problems::Internal),
     )
 )]

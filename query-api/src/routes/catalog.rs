@@ -2,33 +2,29 @@
 //! seats, ordered by start time or popularity, keyset-paginated.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
 use chrono::{DateTime, Utc};
-use http_kit::openapi::problems;
 use eventlog::sql::Arg;
+use http_kit::openapi::problems;
 use projections::record::{columns, read_rows};
 use projections::rows::ListingRow;
 use serde::Serialize;
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{IntoParams, ToSchema};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::AfterParam;
 use crate::access::conn;
 use crate::cursor::Cursor;
 use crate::error::QueryError;
 use crate::params::{Params, Reader};
+use crate::routes::AfterParam;
 use crate::state::QueryState;
 use crate::views::{time, Amount, Page};
 
-pub(super) fn router() -> Router<QueryState> {
-    Router::new().route("/listings", get(search))
+pub(super) fn routes() -> OpenApiRouter<QueryState> {
+    OpenApiRouter::new().routes(routes!(search))
 }
-
-/// The operations of this file.
-#[derive(OpenApi)]
-#[openapi(paths(search))]
-pub(crate) struct CatalogApi;
 
 /// Search filters and paging (all optional).
 #[derive(IntoParams)]
@@ -163,7 +159,7 @@ impl Filter {
     responses(
         (status = 200, description = "One page of matching listings", body = Page<ListingSummary>),
         (status = 422, response = problems::Unprocessable),
-        (status = 503, response = super::Behind),
+        (status = 503, response = crate::routes::Behind),
         (status = 500, response = problems::Internal),
     )
 )]

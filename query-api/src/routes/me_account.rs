@@ -1,15 +1,18 @@
 //! Who the caller is: the signed-in account's id, e-mail, display name and role.
 
 use axum::extract::State;
-use axum::routing::get;
-use axum::{Json, Router};
+use axum::Json;
+use domain::Role;
+use eventlog::sql::Arg;
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
-use domain::Role;
-use eventlog::sql::Arg;
+use projections::record::{columns, read_rows};
+use projections::rows::PersonRow;
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 use uuid::Uuid;
 
 use super::AfterParam;
@@ -18,14 +21,9 @@ use crate::error::QueryError;
 use crate::params::{Params, Reader};
 use crate::state::QueryState;
 
-pub(super) fn router() -> Router<QueryState> {
-    Router::new().route("/me", get(me))
+pub(super) fn routes() -> OpenApiRouter<QueryState> {
+    OpenApiRouter::new().routes(routes!(me))
 }
-
-/// The operations of this file.
-#[derive(OpenApi)]
-#[openapi(paths(me))]
-pub(crate) struct MeAccountApi;
 
 /// The signed-in account.
 #[derive(Debug, Serialize, ToSchema)]
@@ -69,14 +67,15 @@ async fn me(
     read.finish()?;
     state.caught_up(after, &["bookings"]).await?;
     let mut conn = conn(&state).await?;
-    let row = conn
+    let sql = format!(
+        "SELECT {} FROM rm_people WHERE user_id = $1",
+        columns::<PersonRow>()
+    );
+    let rows = conn
         .db()
-        .rows(
-            "SELECT display_name, email FROM rm_people WHERE user_id = $1",
-            vec![Arg::from(actor.user_id.to_string())],
-        )
+        .rows(&sql, vec![Arg::from(actor.user_id.to_string())])
         .await?;
-    let Some(row) = row.first() else {
+    let Some(person) = read_rows::<PersonRow>(&rows)?.into_iter().next() else {
         // Registered a moment ago and not projected yet: `after` waits for it.
         return Err(ApiError::NotFound("no such account (yet): retry with `after`".into()).into());
     };
@@ -88,8 +87,8 @@ async fn me(
     };
     Ok(Json(Me {
         user_id: actor.user_id.as_uuid(),
-        email: row.text(1)?,
-        display_name: row.text(0)?,
+        email: person.email,
+        display_name: person.display_name,
         role: role.into(),
         organizer_id,
     }))

@@ -1,4 +1,6 @@
-//! Routers, built from functions; one file per resource.
+//! Routers, built from functions, organised by resource then action; each action's file
+//! carries its documentation (`utoipa_axum::routes!`), so the OpenAPI document lists
+//! exactly the routes served.
 
 pub(crate) mod admin;
 pub(crate) mod analytics;
@@ -11,34 +13,37 @@ pub(crate) mod stream;
 
 use axum::Router;
 use utoipa::openapi::header::HeaderBuilder;
-use utoipa::openapi::{Content, Ref, RefOr, Response, ResponseBuilder};
+use utoipa::openapi::{Content, OpenApi, Ref, RefOr, Response, ResponseBuilder};
 use utoipa::{IntoParams, PartialSchema};
+use utoipa_axum::router::OpenApiRouter;
 
 use crate::state::QueryState;
 
-pub(crate) use {
-    admin::AdminApi, analytics::AnalyticsApi, catalog::CatalogApi, listing::ListingApi, me::MeApi,
-    organizer::OrganizerApi, stream::StreamApi,
-};
-
-/// Every read route under `/api/v1` with `state` applied (no layers), and the OpenAPI
-/// document of exactly those routes.
-pub fn api(state: QueryState) -> (Router, utoipa::openapi::OpenApi) {
-    (router(state), crate::openapi::openapi())
+/// Every read route under `/api/v1`, documented, on the query document's components and
+/// tags.
+fn documented() -> OpenApiRouter<QueryState> {
+    let api = OpenApiRouter::new()
+        .merge(catalog::routes())
+        .merge(listing::routes())
+        .merge(stream::routes())
+        .merge(me::routes())
+        .merge(me_account::routes())
+        .merge(organizer::routes())
+        .merge(analytics::routes())
+        .merge(admin::routes());
+    OpenApiRouter::with_openapi(crate::openapi::components()).nest("/api/v1", api)
 }
 
-/// Every read route, nested under `/api/v1`, with its state applied.
-fn router(state: QueryState) -> Router {
-    let api = Router::new()
-        .merge(catalog::router())
-        .merge(listing::router())
-        .merge(stream::router())
-        .merge(me::router())
-        .merge(me_account::router())
-        .merge(organizer::router())
-        .merge(analytics::router())
-        .merge(admin::router());
-    Router::new().nest("/api/v1", api).with_state(state)
+/// The read routes under `/api/v1` with `state` applied (no layers), and the OpenAPI
+/// document of exactly those paths (with the components and tags they refer to).
+pub fn api(state: QueryState) -> (Router, OpenApi) {
+    let (router, doc) = documented().split_for_parts();
+    (router.with_state(state), doc)
+}
+
+/// The OpenAPI document of every read route.
+pub(crate) fn doc() -> OpenApi {
+    documented().into_openapi()
 }
 
 /// The read-your-writes parameter every read takes.

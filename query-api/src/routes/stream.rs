@@ -6,37 +6,28 @@ use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use axum::routing::get;
-use axum::Router;
 use futures::Stream;
 use http_kit::extract::MaybeUser;
 use http_kit::openapi::problems;
 use projections::status::ListingsChanged;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
-use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use super::listing::{load, visible, Availability};
-use super::AfterParam;
 use crate::error::QueryError;
 use crate::params::Params;
+use crate::routes::listing::{load, visible, Availability};
+use crate::routes::AfterParam;
 use crate::state::QueryState;
 
 /// How often the counts are re-read even without a local change (projections may run in
 /// another process).
 const RECHECK: Duration = Duration::from_secs(1);
 
-pub(super) fn router() -> Router<QueryState> {
-    Router::new().route(
-        "/listings/{listing_id}/availability/stream",
-        get(availability_stream),
-    )
+pub(super) fn routes() -> OpenApiRouter<QueryState> {
+    OpenApiRouter::new().routes(routes!(availability_stream))
 }
-
-/// The operations of this file.
-#[derive(OpenApi)]
-#[openapi(paths(availability_stream))]
-pub(crate) struct StreamApi;
 
 /// Streams a listing's seat counts as Server-Sent Events.
 ///
@@ -55,7 +46,7 @@ pub(crate) struct StreamApi;
         (status = 401, response = problems::Unauthorized),
         (status = 404, response = problems::NotFound),
         (status = 422, response = problems::Unprocessable),
-        (status = 503, response = super::Behind),
+        (status = 503, response = crate::routes::Behind),
         (status = 500, response = problems::Internal),
     )
 )]

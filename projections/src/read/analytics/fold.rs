@@ -295,3 +295,64 @@ fn account_event(batch: &mut AnalyticsRows, event: &AccountEvent) {
         AccountEvent::EmailVerified { .. } | AccountEvent::PasswordChanged { .. } => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::fixtures::{buyer, Sale, PRICE};
+
+    #[test]
+    fn revenue_refunds_and_seats_follow_bookings_and_their_cancellation() {
+        let mut sale = Sale::new(&[5], None);
+        let (alice, bob) = (buyer(), buyer());
+        let a = sale.hold(alice, 0, 2);
+        let b = sale.hold(bob, 0, 3);
+        let booking = sale.confirm(alice, a);
+        sale.confirm(bob, b);
+        let mut rows = AnalyticsRows::default();
+        fold(&mut rows, &sale.take());
+        let id = sale.id.to_string();
+        let s = rows.stats.get(&id).expect("the listing's counters");
+        assert_eq!(
+            (s.bookings, s.revenue, s.seats_sold, s.seats_held),
+            (2, 5 * PRICE, 5, 0)
+        );
+        assert_eq!(
+            (s.holds_made, s.holds_confirmed, s.tickets_valid),
+            (2, 2, 5)
+        );
+
+        sale.cancel(booking);
+        fold(&mut rows, &sale.take());
+        let s = rows.stats.get(&id).unwrap();
+        assert_eq!(
+            (s.cancellations, s.refunds, s.seats_sold),
+            (1, 2 * PRICE, 3)
+        );
+        assert_eq!(s.tickets_valid, 3);
+        let days = rows.daily.keys_where(|d| d.listing_id == id);
+        let day = rows.daily.get(&days[0]).unwrap();
+        assert_eq!(
+            (day.bookings, day.revenue, day.refunds),
+            (2, 5 * PRICE, 2 * PRICE)
+        );
+        assert_eq!(rows.platform.get(&"listings".to_owned()).unwrap().value, 1);
+    }
+
+    #[test]
+    fn the_waitlist_length_counts_waiting_parties_until_an_offer() {
+        let mut sale = Sale::new(&[1], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 1);
+        sale.join(buyer(), 0, 1);
+        sale.join(buyer(), 0, 1);
+        let mut rows = AnalyticsRows::default();
+        fold(&mut rows, &sale.take());
+        let id = sale.id.to_string();
+        assert_eq!(rows.stats.get(&id).unwrap().waitlist_length, 2);
+        sale.release(alice, hold);
+        fold(&mut rows, &sale.take());
+        let s = rows.stats.get(&id).unwrap();
+        assert_eq!((s.waitlist_length, s.offers_made, s.seats_held), (1, 1, 1));
+    }
+}

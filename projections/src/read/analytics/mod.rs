@@ -3,8 +3,8 @@
 //! it, cancellations and refunds included, so totals reconcile with a fresh fold of the
 //! log (`boxoffice verify`).
 //!
-//! A batch is loaded ([`load`]: the rows of the listings and bookings it touches, the
-//! platform counters when it changes them), folded ([`fold::fold`], pure) and flushed
+//! A batch is loaded (`load`: the rows of the listings and bookings it touches, the
+//! platform counters when it changes them), folded (`fold::fold`, pure) and flushed
 //! (the changed rows, in bulk).
 
 mod fold;

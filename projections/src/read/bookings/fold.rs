@@ -303,3 +303,82 @@ fn booking_event(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::fixtures::{buyer, Sale, PRICE};
+
+    fn folded(facts: &[(i64, Fact)]) -> BookingsRows {
+        let mut rows = BookingsRows::default();
+        fold(&mut rows, facts);
+        rows
+    }
+
+    #[test]
+    fn waiting_entries_keep_their_order_and_released_seats_go_to_the_first() {
+        let mut sale = Sale::new(&[1], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 1);
+        let first = sale.join(buyer(), 0, 1).to_string();
+        let second = sale.join(buyer(), 0, 1).to_string();
+        sale.release(alice, hold);
+        let rows = folded(&sale.take());
+
+        let first = rows.entries.get(&first).expect("the first entry");
+        let second = rows.entries.get(&second).expect("the second entry");
+        assert!(first.seq < second.seq);
+        assert_eq!(
+            (first.status.as_str(), second.status.as_str()),
+            ("offered", "waiting")
+        );
+        let offer = first.offer_hold_id.clone().expect("an offer hold");
+        let offer = rows.holds.get(&offer).expect("the offer's hold");
+        assert_eq!(offer.status, "active");
+        assert_eq!(offer.entry_id.as_deref(), Some(first.entry_id.as_str()));
+        assert_eq!(
+            rows.holds.get(&hold.to_string()).unwrap().status,
+            "released"
+        );
+    }
+
+    #[test]
+    fn a_confirmed_hold_becomes_a_booking_with_one_ticket_per_seat() {
+        let mut sale = Sale::new(&[4], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 2);
+        let booking = sale.confirm(alice, hold).to_string();
+        let rows = folded(&sale.take());
+
+        let held = rows.holds.get(&hold.to_string()).unwrap();
+        assert_eq!(held.status, "confirmed");
+        assert_eq!(held.booking_id.as_deref(), Some(booking.as_str()));
+        let row = rows.bookings.get(&booking).expect("the booking");
+        assert_eq!(
+            (row.status.as_str(), row.seats, row.total),
+            ("confirmed", 2, 2 * PRICE)
+        );
+        let tickets = rows.tickets.keys_where(|t| t.booking_id == booking);
+        let ordinals: Vec<i64> = tickets
+            .iter()
+            .map(|k| rows.tickets.get(k).unwrap().ordinal)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(ordinals, vec![1, 2]);
+    }
+
+    #[test]
+    fn a_cancelled_booking_shows_its_refund() {
+        let mut sale = Sale::new(&[4], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 2);
+        let booking = sale.confirm(alice, hold);
+        sale.cancel(booking);
+        let rows = folded(&sale.take());
+        let row = rows.bookings.get(&booking.to_string()).unwrap();
+        assert_eq!(row.status, "cancelled");
+        assert_eq!(row.refund_amount, Some(2 * PRICE));
+        assert!(row.cancelled_at.is_some());
+    }
+}

@@ -1,7 +1,7 @@
 //! `bookings`: what each buyer holds, has booked (with tickets and codes) and waits for,
 //! plus the names organizers see on their attendee lists.
 //!
-//! A batch is loaded ([`load`]: the rows its events name), folded ([`fold::fold`], pure)
+//! A batch is loaded (`load`: the rows its events name), folded (`fold::fold`, pure)
 //! and flushed (the changed rows, in bulk).
 
 mod fold;

@@ -305,3 +305,188 @@ fn derive(rows: &mut CatalogRows, id: &str) {
         row.currency = loaded.first().map(|t| t.currency.clone());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::read::fixtures::{buyer, Sale};
+
+    /// Folds `facts` into `rows`, as a projector batch does after loading them.
+    fn folded(mut rows: CatalogRows, facts: &[(i64, Fact)]) -> CatalogRows {
+        fold(&mut rows, facts);
+        rows
+    }
+
+    fn listing<'a>(rows: &'a CatalogRows, sale: &Sale) -> &'a ListingRow {
+        rows.listings
+            .get(&sale.id.to_string())
+            .expect("the listing")
+    }
+
+    fn ticket_type<'a>(rows: &'a CatalogRows, sale: &Sale, ty: usize) -> &'a TypeRow {
+        let key = (sale.id.to_string(), sale.types[ty].to_string());
+        rows.types.get(&key).expect("the ticket type")
+    }
+
+    /// (held, offered, sold, free, waitlist) of ticket type `ty`.
+    fn counts(rows: &CatalogRows, sale: &Sale, ty: usize) -> (i64, i64, i64, i64, i64) {
+        let t = ticket_type(rows, sale, ty);
+        (t.held, t.offered, t.sold, t.free, t.waitlist)
+    }
+
+    #[test]
+    fn a_hold_takes_free_seats_and_its_confirmation_sells_them() {
+        let mut sale = Sale::new(&[4], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 3);
+        let rows = folded(CatalogRows::default(), &sale.take());
+        assert_eq!(counts(&rows, &sale, 0), (3, 0, 0, 1, 0));
+        assert_eq!(listing(&rows, &sale).seats_free, 1);
+        assert_eq!(listing(&rows, &sale).status, "published");
+
+        sale.confirm(alice, hold);
+        let rows = folded(rows, &sale.take());
+        assert_eq!(counts(&rows, &sale, 0), (0, 0, 3, 1, 0));
+        let row = listing(&rows, &sale);
+        assert_eq!((row.capacity, row.seats_free, row.seats_sold), (4, 1, 3));
+        assert_eq!((row.min_price, row.max_price), (Some(2500), Some(2500)));
+    }
+
+    #[test]
+    fn the_total_capacity_bounds_the_free_seats_of_every_type() {
+        let mut sale = Sale::new(&[4, 4], Some(5));
+        sale.hold(buyer(), 0, 4);
+        let rows = folded(CatalogRows::default(), &sale.take());
+        assert_eq!(counts(&rows, &sale, 0), (4, 0, 0, 0, 0));
+        assert_eq!(counts(&rows, &sale, 1), (0, 0, 0, 1, 0));
+        let row = listing(&rows, &sale);
+        assert_eq!((row.capacity, row.seats_free), (5, 1));
+    }
+
+    #[test]
+    fn released_seats_go_to_the_waitlist_as_an_offer_before_anyone_else() {
+        let mut sale = Sale::new(&[2], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 2);
+        sale.join(buyer(), 0, 1);
+        sale.join(buyer(), 0, 1);
+        let rows = folded(CatalogRows::default(), &sale.take());
+        assert_eq!(counts(&rows, &sale, 0), (2, 0, 0, 0, 2));
+
+        sale.release(alice, hold);
+        let rows = folded(rows, &sale.take());
+        // Both waiting parties fit in the two returned seats: each gets an offer.
+        assert_eq!(counts(&rows, &sale, 0), (0, 2, 0, 0, 0));
+        assert_eq!(listing(&rows, &sale).seats_free, 0);
+    }
+
+    #[test]
+    fn a_cancelled_booking_returns_its_seats() {
+        let mut sale = Sale::new(&[3], None);
+        let alice = buyer();
+        let hold = sale.hold(alice, 0, 2);
+        let booking = sale.confirm(alice, hold);
+        sale.cancel(booking);
+        let rows = folded(CatalogRows::default(), &sale.take());
+        assert_eq!(counts(&rows, &sale, 0), (0, 0, 0, 3, 0));
+        assert_eq!(listing(&rows, &sale).seats_sold, 0);
+    }
+
+    /// What a flush and a later load would give: every row written so far, of the listings
+    /// the next batch touches.
+    fn reloaded(stored: &CatalogRows, facts: &[(i64, Fact)]) -> CatalogRows {
+        let ids = super::super::listing_ids(facts);
+        let listings = ids
+            .iter()
+            .filter_map(|id| stored.listings.get(id).cloned())
+            .collect();
+        let types = stored.types.keys_where(|t| ids.contains(&t.listing_id));
+        let types = types
+            .iter()
+            .filter_map(|k| stored.types.get(k).cloned())
+            .collect();
+        CatalogRows::loaded(listings, types)
+    }
+
+    /// Every row, by key.
+    fn tables(rows: &CatalogRows) -> (Vec<ListingRow>, Vec<TypeRow>) {
+        let listings = rows.listings.keys_where(|_| true);
+        let types = rows.types.keys_where(|_| true);
+        (
+            listings
+                .iter()
+                .filter_map(|k| rows.listings.get(k).cloned())
+                .collect(),
+            types
+                .iter()
+                .filter_map(|k| rows.types.get(k).cloned())
+                .collect(),
+        )
+    }
+
+    /// A sale driven by `steps`: holds, confirmations, releases, waitlist joins and
+    /// cancellations, as far as the domain accepts them.
+    fn sale_of(steps: &[(u8, u8)]) -> Vec<(i64, Fact)> {
+        let mut sale = Sale::new(&[3, 2], Some(4));
+        let mut holds = Vec::new();
+        let mut bookings = Vec::new();
+        for (step, arg) in steps {
+            let ty = usize::from(*arg) % 2;
+            match step % 4 {
+                0 => {
+                    let free = sale.free_seats(ty);
+                    let n = u32::from(arg % 2) + 1;
+                    if free >= n {
+                        let who = buyer();
+                        holds.push((who, sale.hold(who, ty, n)));
+                    } else {
+                        sale.join(buyer(), ty, n);
+                    }
+                }
+                1 if !holds.is_empty() => {
+                    let (who, hold) = holds.remove(usize::from(*arg) % holds.len());
+                    bookings.push(sale.confirm(who, hold));
+                }
+                2 if !holds.is_empty() => {
+                    let (who, hold) = holds.remove(usize::from(*arg) % holds.len());
+                    sale.release(who, hold);
+                }
+                3 if !bookings.is_empty() => {
+                    sale.cancel(bookings.remove(usize::from(*arg) % bookings.len()));
+                }
+                _ => {}
+            }
+        }
+        sale.take()
+    }
+
+    proptest! {
+        #[test]
+        fn folding_in_batches_with_a_reload_between_equals_folding_at_once(
+            steps in proptest::collection::vec((0u8..4, 0u8..8), 1..40),
+            cuts in proptest::collection::vec(1usize..8, 1..10),
+        ) {
+            let facts = sale_of(&steps);
+            let at_once = folded(CatalogRows::default(), &facts);
+            let mut stored = CatalogRows::default();
+            let mut rest = facts.as_slice();
+            for cut in cuts.iter().cycle() {
+                if rest.is_empty() {
+                    break;
+                }
+                let (batch, next) = rest.split_at((*cut).min(rest.len()));
+                let rows = folded(reloaded(&stored, batch), batch);
+                for key in rows.listings.keys_where(|_| true) {
+                    stored.listings.put(rows.listings.get(&key).cloned().unwrap());
+                }
+                for key in rows.types.keys_where(|_| true) {
+                    stored.types.put(rows.types.get(&key).cloned().unwrap());
+                }
+                rest = next;
+            }
+            prop_assert_eq!(tables(&stored), tables(&at_once));
+        }
+    }
+}

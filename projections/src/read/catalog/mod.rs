@@ -3,8 +3,8 @@
 //! type; free bounded by the listing's total capacity); `boxoffice verify` checks them
 //! against a fresh fold of each listing stream.
 //!
-//! A batch is loaded ([`load`]: the rows of the listings it touches), folded
-//! ([`fold::fold`], pure) and flushed (the changed rows, in bulk).
+//! A batch is loaded (`load`: the rows of the listings it touches), folded
+//! (`fold::fold`, pure) and flushed (the changed rows, in bulk).
 
 mod fold;
 mod rows;

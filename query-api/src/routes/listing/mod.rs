@@ -1,38 +1,32 @@
 //! One listing: its details with ticket types, and its availability counts. Drafts are
 //! shown only to their organizer and admins; cancelled listings show why.
 
-use axum::extract::{Path, State};
-use axum::routing::get;
-use axum::{Json, Router};
+mod availability;
+mod detail;
+
 use chrono::{DateTime, Utc};
 use domain::Actor;
 use eventlog::sql::Arg;
-use http_kit::extract::MaybeUser;
-use http_kit::openapi::problems;
 use http_kit::ApiError;
 use projections::record::{columns, read_rows};
 use projections::rows::{ListingRow, TypeRow};
 use serde::Serialize;
-use utoipa::{OpenApi, ToSchema};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
 use uuid::Uuid;
 
-use super::AfterParam;
 use crate::access::{conn, may_see, path_id};
 use crate::error::QueryError;
 use crate::params::{Params, Reader};
 use crate::state::QueryState;
 use crate::views::{time, Amount};
 
-pub(super) fn router() -> Router<QueryState> {
-    Router::new()
-        .route("/listings/{listing_id}", get(detail))
-        .route("/listings/{listing_id}/availability", get(availability))
+/// These routes, with their documentation.
+pub(super) fn routes() -> OpenApiRouter<QueryState> {
+    OpenApiRouter::new()
+        .merge(detail::routes())
+        .merge(availability::routes())
 }
-
-/// The operations of this file.
-#[derive(OpenApi)]
-#[openapi(paths(detail, availability))]
-pub(crate) struct ListingApi;
 
 /// Where a listing takes place.
 #[derive(Debug, Serialize, ToSchema)]
@@ -252,58 +246,4 @@ pub(crate) async fn visible(
     load(state, &id, actor)
         .await?
         .ok_or_else(|| ApiError::NotFound(format!("no listing {listing}")).into())
-}
-
-/// A listing with its ticket types and seat counts.
-///
-/// Drafts are visible only to their organizer and admins (404 for everyone else).
-#[utoipa::path(
-    get,
-    path = "/listings/{listing_id}",
-    tag = "catalog",
-    params(("listing_id" = Uuid, Path, description = "The listing"), AfterParam),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "The listing", body = ListingDetail),
-        (status = 401, response = problems::Unauthorized),
-        (status = 404, response = problems::NotFound),
-        (status = 422, response = problems::Unprocessable),
-        (status = 503, response = super::Behind),
-        (status = 500, response = problems::Internal),
-    )
-)]
-async fn detail(
-    State(state): State<QueryState>,
-    MaybeUser(actor): MaybeUser,
-    Path(listing): Path<String>,
-    params: Params,
-) -> Result<Json<ListingDetail>, QueryError> {
-    let (detail, _) = visible(&state, &params, &listing, actor.as_ref()).await?;
-    Ok(Json(detail))
-}
-
-/// The seat counts of a listing, per ticket type and in total.
-#[utoipa::path(
-    get,
-    path = "/listings/{listing_id}/availability",
-    tag = "catalog",
-    params(("listing_id" = Uuid, Path, description = "The listing"), AfterParam),
-    security((), ("bearer" = [])),
-    responses(
-        (status = 200, description = "The counts", body = Availability),
-        (status = 401, response = problems::Unauthorized),
-        (status = 404, response = problems::NotFound),
-        (status = 422, response = problems::Unprocessable),
-        (status = 503, response = super::Behind),
-        (status = 500, response = problems::Internal),
-    )
-)]
-async fn availability(
-    State(state): State<QueryState>,
-    MaybeUser(actor): MaybeUser,
-    Path(listing): Path<String>,
-    params: Params,
-) -> Result<Json<Availability>, QueryError> {
-    let (detail, _) = visible(&state, &params, &listing, actor.as_ref()).await?;
-    Ok(Json(Availability::of(&detail)))
 }
