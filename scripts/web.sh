@@ -47,6 +47,7 @@ start_server() {
         >"$TMP_DIR/serve-$port.log" 2>&1 &
     SERVER_PID=$!
     SERVER_URL="http://127.0.0.1:$port"
+    SERVER_LOG="$TMP_DIR/serve-$port.log"
     for _ in $(seq 1 100); do
         if curl -fsS "$SERVER_URL/health" >/dev/null 2>&1; then
             return
@@ -120,7 +121,11 @@ journeys() {
     for name in "${names[@]}"; do
         if [ "$kind" = postgres ]; then db=$(fresh_postgres); else db="sqlite:$TMP_DIR/e2e-$name.db"; fi
         start_server "$db" --hold-minutes 10
-        (cd web && BOXOFFICE_URL="$SERVER_URL" node e2e/run.mjs "$name") || failed=1
+        if ! (cd web && BOXOFFICE_URL="$SERVER_URL" node e2e/run.mjs "$name"); then
+            failed=1
+            echo "--- last lines of the server's log ($name):" >&2
+            tail -n 20 "$SERVER_LOG" >&2
+        fi
         stop_server
         if [ "$kind" = postgres ]; then drop_postgres "${db##*/}"; fi
     done

@@ -29,12 +29,23 @@ async function session({ browser, pages }) {
   await page.getByRole("link", { name: "Log in" }).waitFor();
   check((await page.evaluate(() => localStorage.getItem("boxoffice.refresh"))) === null, "the dead token is dropped");
 
-  // Log in again and log out from the account screen.
+  // Log in again, change the password (a wrong current one is named under its field),
+  // and log out from the account screen.
   await logIn(page, who, "/account");
+  await page.getByLabel("Current password").fill("not my password");
+  await page.getByLabel("New password").fill("a brand new passphrase");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.locator('.field-error[data-field="current_password"]').waitFor();
+  await inspect(page, "account-password-error");
+  await page.getByLabel("Current password").fill(who.password);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await page.getByText("Password changed.").waitFor();
+  const [relogin] = await call("POST", "/api/v1/sessions", { body: { email: who.email, password: "a brand new passphrase" } });
+  check(relogin === 200, `the new password logs in (${relogin})`);
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByRole("link", { name: "Log in" }).waitFor();
   const [after] = await call("POST", "/api/v1/sessions/refresh", { body: { refresh_token: stored } });
   check(after === 401, "the old token stays dead");
 }
 
-export const journeys = [{ name: "session", title: "log-in errors, refresh-token reuse signs out, log out", run: session }];
+export const journeys = [{ name: "session", title: "log-in errors, refresh-token reuse signs out, change password, log out", run: session }];
