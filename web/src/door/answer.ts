@@ -1,0 +1,68 @@
+// What the door shows for a scan: the API's answer to a check-in mapped to one of a few
+// large, unmistakable verdicts (colour and words), and a code cleaned up before sending.
+import { ApiError } from "../api/problem";
+
+/** The kinds of answer the door shows. */
+export type AnswerKind = "admitted" | "already" | "unknown" | "invalid" | "undone" | "error";
+
+/** One verdict: its kind, the headline read out, and the detail under it. */
+export interface Answer {
+  kind: AnswerKind;
+  headline: string;
+  detail: string;
+  /** The code it is about, as sent. */
+  code: string;
+}
+
+/** A typed or scanned code without spaces, dashes or a QR payload's prefix, upper case. */
+export function cleanCode(raw: string): string {
+  const text = raw.trim();
+  // A QR code may carry a link or a "boxoffice:" prefix before the code itself.
+  const last = text.split(/[/:#?=]/).filter(Boolean).pop() ?? "";
+  return last.replace(/[\s-]/g, "").toUpperCase();
+}
+
+/** The verdict for a successful admission. */
+export function admitted(code: string): Answer {
+  return { kind: "admitted", headline: "Admitted", detail: "Let them in.", code };
+}
+
+/** The verdict for an undone admission. */
+export function undone(code: string): Answer {
+  return { kind: "undone", headline: "Admission undone", detail: "The ticket can be scanned again.", code };
+}
+
+/** The verdict for a failed admission: already admitted, unknown, malformed, or another failure. */
+export function rejected(code: string, error: unknown): Answer {
+  if (error instanceof ApiError) {
+    const detail = error.problem.detail;
+    if (error.status === 409 && /already/i.test(detail)) {
+      return { kind: "already", headline: "Already admitted", detail: capitalise(detail), code };
+    }
+    if (error.status === 404) {
+      return { kind: "unknown", headline: "Unknown ticket", detail: "No ticket has this code. Check it, or send them to the box office.", code };
+    }
+    if (error.status === 422 || error.status === 400) {
+      return { kind: "invalid", headline: "Not a ticket code", detail: error.fieldError("code") ?? detail, code };
+    }
+    if (error.status === 403) {
+      return { kind: "error", headline: "Not allowed", detail, code };
+    }
+    if (error.status === 409) {
+      return { kind: "error", headline: "Cannot admit", detail: capitalise(detail), code };
+    }
+    return { kind: "error", headline: error.status === 0 ? "No connection" : "Try again", detail, code };
+  }
+  return { kind: "error", headline: "Try again", detail: "Something went wrong.", code };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** The badge colour class of a verdict. */
+export function tone(kind: AnswerKind): "ok" | "warn" | "bad" {
+  if (kind === "admitted" || kind === "undone") return "ok";
+  if (kind === "already") return "warn";
+  return "bad";
+}
