@@ -25,7 +25,7 @@ export function Operations() {
             {r.projections.length === 0 ? (
               <p className="muted">This process runs no projections.</p>
             ) : (
-              <div className="table-wrap card">
+              <div className="table-wrap card" tabIndex={0} role="region" aria-label="Projection health">
                 <table>
                   <caption className="sr-only">Projection health</caption>
                   <thead>

@@ -66,7 +66,7 @@ export function SalesChart({ days, currency }: { days: DailySales[]; currency: s
       <Bars days={days} value={(d) => d.revenue} label={`Revenue in ${currency}`} format={cash} className="revenue" />
       <details>
         <summary>The numbers as a table</summary>
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0} role="region" aria-label="Sales per day">
           <table data-testid="daily-table">
             <caption className="sr-only">Sales per UTC day</caption>
             <thead>

@@ -8,7 +8,7 @@ import { StatusBadge } from "../organizer/StatusBadge";
 export function TopListings({ items, link = true }: { items: TopListing[]; link?: boolean }) {
   if (items.length === 0) return <Empty title="No sales yet" />;
   return (
-    <div className="table-wrap card">
+    <div className="table-wrap card" tabIndex={0} role="region" aria-label="Top listings">
       <table>
         <caption className="sr-only">Top listings by revenue</caption>
         <thead>

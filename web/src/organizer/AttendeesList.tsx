@@ -17,7 +17,7 @@ export function AttendeesList({ listingId, timeZone }: { listingId: string; time
               <p data-testid="checked-in-summary">
                 <strong>{a.checked_in}</strong> of {a.tickets} tickets admitted
               </p>
-              <div className="table-wrap card">
+              <div className="table-wrap card" tabIndex={0} role="region" aria-label="Attendees">
                 <table>
                   <caption className="sr-only">Bookings and their tickets</caption>
                   <thead>

@@ -24,7 +24,7 @@ function MyListings() {
               <p>Create your first listing: it stays a draft until you publish it.</p>
             </Empty>
           ) : (
-            <div className="table-wrap card">
+            <div className="table-wrap card" tabIndex={0} role="region" aria-label="Your listings">
               <table>
                 <caption className="sr-only">Your listings</caption>
                 <thead>
