@@ -175,7 +175,6 @@ async function door({ browser, pages }) {
 async function dashboard({ browser, pages }) {
   const org = await account("organizer", "Dana Dashboard");
   const l = await listing(org, { title: unique("Chart Night "), seats: 10, price: 2500 });
-  let last = 0;
   const buyers = await Promise.all([1, 2, 3, 4].map((i) => account("customer", `Buyer ${i}`)));
   const booked = [];
   for (const [who, seats] of [
@@ -185,12 +184,12 @@ async function dashboard({ browser, pages }) {
   ]) {
     booked.push(await book(who, l, seats));
   }
-  last = Math.max(...booked.map((b) => b.position));
+  const sold = Math.max(...booked.map((b) => b.position));
   // One refund, and one hold let go (conversion below 100%).
   const [, cancelled] = await call("POST", `/api/v1/bookings/${booked[2].booking_id}/cancel`, { token: buyers[2].token });
   const [, hold] = await call("POST", `/api/v1/listings/${l.id}/holds`, { token: buyers[3].token, body: { ticket_type_id: l.typeId, seats: 1 } });
   const [, released] = await call("POST", `/api/v1/listings/${l.id}/holds/${hold.hold_id}/release`, { token: buyers[3].token });
-  last = Math.max(last, cancelled.position, released.position);
+  const last = Math.max(sold, cancelled.position, released.position);
 
   const [s1, want] = await call("GET", `/api/v1/listings/${l.id}/analytics?after=${last}`, { token: org.token });
   check(s1 === 200 && want.seats_sold === 3 && want.cancellations === 1, `the API's figures: ${JSON.stringify(want)}`);

@@ -38,7 +38,7 @@ export function AccountActions() {
     <section className="stack" aria-labelledby="accounts-h">
       <h2 id="accounts-h">An account</h2>
       <div className="card stack">
-        <Field label="Account id" name="user_id" hint="The user's id (from their account page or the logs).">
+        <Field label="Account id" name="user_id" hint="The account's user_id (the API has no search by e-mail yet).">
           {(p) => <input {...p} value={userId} onChange={(e) => setUserId(e.target.value)} autoComplete="off" spellCheck={false} />}
         </Field>
         {done && (

@@ -22,7 +22,7 @@ function Bars({ days, value, label, format, className }: {
   const top = niceCeiling(Math.max(...values, 0));
   const plotW = W - LEFT - 8;
   const plotH = H - BOTTOM - 8;
-  const shown = bars(values, plotW, plotH, top);
+  const shown = bars(values, plotW, plotH, top, 48);
   const every = Math.max(1, Math.ceil(days.length / 8));
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={id} className={`chart ${className}`} preserveAspectRatio="xMidYMid meet">
@@ -58,7 +58,7 @@ export function SalesChart({ days, currency }: { days: DailySales[]; currency: s
   const cash = (n: number) => formatMoney(n, currency);
   const seats = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
   return (
-    <figure className="stack flush">
+    <figure className="stack chart-figure">
       <figcaption>
         <strong>Daily sales</strong> <span className="muted small">(UTC days)</span>
       </figcaption>

@@ -36,4 +36,8 @@ describe("bars", () => {
     expect(b[1]!.height).toBe(0);
     expect(bars([], 100, 100, 1)).toEqual([]);
   });
+  it("caps a lone day's bar width and centres it", () => {
+    const [b] = bars([5], 500, 100, 10, 40);
+    expect(b).toMatchObject({ width: 40, x: 230 });
+  });
 });

@@ -29,14 +29,16 @@ export interface Bar {
 
 /**
  * Bars for `values` in a box `width` × `height` against an axis from 0 to `top`; each
- * bar takes 70% of its slot, and a non-zero value is at least 1 unit tall so it shows.
+ * bar takes 70% of its slot (at most `maxWidth`, centred), and a non-zero value is at
+ * least 1 unit tall so it shows.
  */
-export function bars(values: number[], width: number, height: number, top: number): Bar[] {
+export function bars(values: number[], width: number, height: number, top: number, maxWidth = Infinity): Bar[] {
   if (values.length === 0) return [];
   const slot = width / values.length;
+  const w = Math.min(slot * 0.7, maxWidth);
   return values.map((v, i) => {
     const raw = top > 0 ? (Math.max(0, v) / top) * height : 0;
     const h = v > 0 ? Math.max(1, raw) : 0;
-    return { x: i * slot + slot * 0.15, width: slot * 0.7, height: h, y: height - h };
+    return { x: i * slot + (slot - w) / 2, width: w, height: h, y: height - h };
   });
 }

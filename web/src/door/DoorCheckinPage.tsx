@@ -40,7 +40,7 @@ function Door({ listingId }: { listingId: string }) {
         setAnswer(admitted(clean));
         setLastAdmitted(clean);
       },
-      onError: (error) => setAnswer(rejected(clean, error)),
+      onError: (error) => setAnswer(rejected(clean, error, listing.data?.time_zone)),
       onSettled: () => {
         setCode("");
         input.current?.focus();
@@ -59,7 +59,7 @@ function Door({ listingId }: { listingId: string }) {
         setAnswer(undone(last));
         setLastAdmitted(null);
       },
-      onError: (error) => setAnswer(rejected(last, error)),
+      onError: (error) => setAnswer(rejected(last, error, listing.data?.time_zone)),
     });
   };
 

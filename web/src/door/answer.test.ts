@@ -1,18 +1,22 @@
 // The door's verdicts for each answer the check-in API can give.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/problem";
-import { admitted, cleanCode, rejected, tone } from "./answer";
+import { admitted, admittedAt, cleanCode, rejected, tone } from "./answer";
 
 const problem = (status: number, detail: string, errors?: { field: string; message: string }[]) =>
   new ApiError({ status, detail, errors });
 
 describe("rejected", () => {
-  it("says already admitted for the 409 of a second scan, with when", () => {
-    const a = rejected("ABC", problem(409, "this ticket was already admitted at 2026-06-01 10:50:00 UTC by x"));
+  it("says already admitted for the 409 of a second scan, with when in the listing's zone", () => {
+    const a = rejected("ABC", problem(409, "this ticket was already admitted at 2026-06-01 10:50:00.892979154 UTC by 01a2-x"), "Europe/Paris");
     expect(a.kind).toBe("already");
     expect(a.headline).toBe("Already admitted");
-    expect(a.detail).toMatch(/^This ticket was already admitted at 2026-06-01/);
+    expect(a.detail).toBe("First admitted at 12:50:00 (Europe/Paris).");
     expect(tone(a.kind)).toBe("warn");
+  });
+  it("keeps the server's words when it gives no time", () => {
+    expect(rejected("A", problem(409, "this ticket was already admitted")).detail).toBe("This ticket was already admitted");
+    expect(admittedAt("at 2026-06-01 10:50:00 UTC")).toBe(Date.UTC(2026, 5, 1, 10, 50));
   });
   it("says unknown for a 404", () => {
     const a = rejected("ABC", problem(404, "no ticket has this code"));

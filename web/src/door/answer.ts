@@ -33,11 +33,13 @@ export function undone(code: string): Answer {
 }
 
 /** The verdict for a failed admission: already admitted, unknown, malformed, or another failure. */
-export function rejected(code: string, error: unknown): Answer {
+export function rejected(code: string, error: unknown, timeZone = "UTC"): Answer {
   if (error instanceof ApiError) {
     const detail = error.problem.detail;
     if (error.status === 409 && /already/i.test(detail)) {
-      return { kind: "already", headline: "Already admitted", detail: capitalise(detail), code };
+      const at = admittedAt(detail);
+      const when = at === null ? capitalise(detail) : `First admitted at ${clock(at, timeZone)}.`;
+      return { kind: "already", headline: "Already admitted", detail: when, code };
     }
     if (error.status === 404) {
       return { kind: "unknown", headline: "Unknown ticket", detail: "No ticket has this code. Check it, or send them to the box office.", code };
@@ -54,6 +56,25 @@ export function rejected(code: string, error: unknown): Answer {
     return { kind: "error", headline: error.status === 0 ? "No connection" : "Try again", detail, code };
   }
   return { kind: "error", headline: "Try again", detail: "Something went wrong.", code };
+}
+
+/** The instant in "already admitted at 2026-06-01 10:50:00.123456 UTC by …", if any. */
+export function admittedAt(detail: string): number | null {
+  const m = /at (\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(\.\d+)? UTC/.exec(detail);
+  if (!m) return null;
+  const ms = (m[3] ?? "").slice(0, 4).padEnd(4, "0");
+  const t = Date.parse(`${m[1]}T${m[2]}${ms === "0000" ? "" : ms}Z`);
+  return Number.isNaN(t) ? null : t;
+}
+
+/** "20:15:03 (Europe/Paris)": the time of day in the listing's zone, named. */
+function clock(instant: number, timeZone: string): string {
+  try {
+    const text = new Intl.DateTimeFormat("en-GB", { timeZone, hour: "2-digit", minute: "2-digit", second: "2-digit" }).format(instant);
+    return `${text} (${timeZone})`;
+  } catch {
+    return `${new Date(instant).toISOString().slice(11, 19)} (UTC)`;
+  }
 }
 
 function capitalise(text: string): string {
