@@ -21,6 +21,8 @@ async function organizer({ browser, pages }) {
   pages.push(page);
   await logIn(page, me, "/organizer");
   await page.getByText("No listings yet").waitFor();
+  check((await page.getByRole("link", { name: "Admin" }).count()) === 0, "organizers see no admin entry");
+  check((await page.getByRole("link", { name: "Door" }).count()) === 1, "organizers see the door entry");
   await inspect(page, "organizer-empty");
 
   await page.getByRole("link", { name: "New listing" }).click();
@@ -151,7 +153,9 @@ async function door({ browser, pages }) {
   await page.getByTestId("door-count").filter({ hasText: "1 of 2 admitted" }).waitFor({ timeout: 15_000 });
   await inspect(page, "door-admitted");
 
-  await scan(code);
+  // The second scan by keyboard alone: the field keeps focus after each answer.
+  await page.keyboard.type(code);
+  await page.keyboard.press("Enter");
   await page.locator('[data-kind="already"]').filter({ hasText: "Already admitted" }).waitFor();
   await inspect(page, "door-already");
 
@@ -175,20 +179,21 @@ async function door({ browser, pages }) {
 async function dashboard({ browser, pages }) {
   const org = await account("organizer", "Dana Dashboard");
   const l = await listing(org, { title: unique("Chart Night "), seats: 10, price: 2500 });
-  const buyers = await Promise.all([1, 2, 3, 4].map((i) => account("customer", `Buyer ${i}`)));
+  // Two buyers (log-ins are rate limited per server): four holds, three bookings.
+  const buyers = await Promise.all([1, 2].map((i) => account("customer", `Buyer ${i}`)));
   const booked = [];
   for (const [who, seats] of [
     [buyers[0], 2],
-    [buyers[1], 1],
-    [buyers[2], 3],
+    [buyers[0], 1],
+    [buyers[1], 3],
   ]) {
     booked.push(await book(who, l, seats));
   }
   const sold = Math.max(...booked.map((b) => b.position));
   // One refund, and one hold let go (conversion below 100%).
-  const [, cancelled] = await call("POST", `/api/v1/bookings/${booked[2].booking_id}/cancel`, { token: buyers[2].token });
-  const [, hold] = await call("POST", `/api/v1/listings/${l.id}/holds`, { token: buyers[3].token, body: { ticket_type_id: l.typeId, seats: 1 } });
-  const [, released] = await call("POST", `/api/v1/listings/${l.id}/holds/${hold.hold_id}/release`, { token: buyers[3].token });
+  const [, cancelled] = await call("POST", `/api/v1/bookings/${booked[2].booking_id}/cancel`, { token: buyers[1].token });
+  const [, hold] = await call("POST", `/api/v1/listings/${l.id}/holds`, { token: buyers[0].token, body: { ticket_type_id: l.typeId, seats: 1 } });
+  const [, released] = await call("POST", `/api/v1/listings/${l.id}/holds/${hold.hold_id}/release`, { token: buyers[0].token });
   const last = Math.max(sold, cancelled.position, released.position);
 
   const [s1, want] = await call("GET", `/api/v1/listings/${l.id}/analytics?after=${last}`, { token: org.token });

@@ -5,9 +5,9 @@ import { formatMoney } from "../ui/format";
 import { bars, niceCeiling, ticks } from "./chart";
 import type { DailySales } from "./queries";
 
-const W = 600;
-const H = 160;
-const LEFT = 56;
+const W = 480;
+const H = 180;
+const LEFT = 66;
 const BOTTOM = 24;
 
 function Bars({ days, value, label, format, className }: {
