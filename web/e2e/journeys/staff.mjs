@@ -129,6 +129,8 @@ async function door({ browser, pages }) {
   const buyer = await server.account("customer", "Gus Guest");
   const booked = await server.book(buyer, l, 2);
   const [code, other] = booked.ticket_codes;
+  // A ticket of the same organizer's other listing must not get in at this door.
+  const elsewhere = await server.book(buyer, await server.listing(org, { title: unique("Other Night ") }), 1);
 
   const page = await server.newPage(browser, 375);
   pages.push(page);
@@ -162,6 +164,8 @@ async function door({ browser, pages }) {
   await scan("0000000000000000");
   await page.locator('[data-kind="unknown"]').filter({ hasText: "Unknown ticket" }).waitFor();
   await inspect(page, "door-unknown");
+  await scan(elsewhere.ticket_codes[0]);
+  await page.locator('[data-kind="unknown"]').filter({ hasText: elsewhere.ticket_codes[0] }).waitFor();
 
   // Undo undoes the last admission (not the unknown scan), and the ticket admits again.
   await page.getByRole("button", { name: `Undo admission of ${code}` }).click();

@@ -6,24 +6,24 @@ import { RequireSession } from "../account/RequireSession";
 import { useAttendees, useManagedListing } from "../organizer/queries";
 import { Field } from "../ui/Field";
 import { formatTime } from "../ui/format";
-import { admitted, cleanCode, rejected, undone, type Answer } from "./answer";
+import { admitted, cleanCode, notHere, onList, rejected, undone, type Answer } from "./answer";
 import { useCheckIn } from "./queries";
 import { canScan, Scanner } from "./Scanner";
 import { Verdict } from "./Verdict";
 
-function Counter({ listingId }: { listingId: string }) {
-  // Other doors admit too: the count refreshes itself.
-  const attendees = useAttendees(listingId, 10_000);
-  if (!attendees.data) return null;
+function Counter({ attendees }: { attendees?: { checked_in: number; tickets: number } }) {
+  if (!attendees) return null;
   return (
     <p className="door-count" data-testid="door-count">
-      <strong>{attendees.data.checked_in}</strong> of {attendees.data.tickets} admitted
+      <strong>{attendees.checked_in}</strong> of {attendees.tickets} admitted
     </p>
   );
 }
 
 function Door({ listingId }: { listingId: string }) {
   const listing = useManagedListing(listingId);
+  // Other doors admit too: the list (and its count) refreshes itself.
+  const attendees = useAttendees(listingId, 10_000);
   const admit = useCheckIn();
   const undo = useCheckIn(true);
   const [code, setCode] = useState("");
@@ -32,9 +32,19 @@ function Door({ listingId }: { listingId: string }) {
   const [scanning, setScanning] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
-  const check = (raw: string) => {
+  const check = async (raw: string) => {
     const clean = cleanCode(raw);
     if (!clean) return;
+    // The API admits any ticket of the organizer: a code not on this listing's list (read
+    // again, in case it was booked a moment ago) is refused here, not let in.
+    let list = attendees.data;
+    if (list && !onList(list, clean)) list = (await attendees.refetch()).data;
+    if (list && !onList(list, clean)) {
+      setAnswer(notHere(clean));
+      setCode("");
+      input.current?.focus();
+      return;
+    }
     admit.mutate(clean, {
       onSuccess: () => {
         setAnswer(admitted(clean));
@@ -49,7 +59,7 @@ function Door({ listingId }: { listingId: string }) {
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    check(code);
+    void check(code);
   };
   const undoLast = () => {
     if (!lastAdmitted) return;
@@ -72,7 +82,7 @@ function Door({ listingId }: { listingId: string }) {
         </p>
         <h1 className="flush">{listing.data?.title ?? "Check-in"}</h1>
         {listing.data && zone && <p className="muted small flush">{formatTime(listing.data.starts_at, zone)}</p>}
-        <Counter listingId={listingId} />
+        <Counter attendees={attendees.data} />
       </div>
       <Verdict answer={answer} />
       <form className="door-form" onSubmit={submit}>
@@ -105,7 +115,7 @@ function Door({ listingId }: { listingId: string }) {
           {lastAdmitted ? `Undo admission of ${lastAdmitted}` : "Undo last admission"}
         </button>
       </div>
-      {scanning && <Scanner onCode={check} onStop={() => setScanning(false)} />}
+      {scanning && <Scanner onCode={(c) => void check(c)} onStop={() => setScanning(false)} />}
     </section>
   );
 }

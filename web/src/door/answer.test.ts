@@ -1,7 +1,7 @@
 // The door's verdicts for each answer the check-in API can give.
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../api/problem";
-import { admitted, admittedAt, cleanCode, rejected, tone } from "./answer";
+import { admitted, admittedAt, cleanCode, notHere, onList, rejected, tone } from "./answer";
 
 const problem = (status: number, detail: string, errors?: { field: string; message: string }[]) =>
   new ApiError({ status, detail, errors });
@@ -42,5 +42,14 @@ describe("admitted and cleanCode", () => {
     expect(cleanCode(" abcd-efgh ijkl ")).toBe("ABCDEFGHIJKL");
     expect(cleanCode("boxoffice:ticket:7K3M9QX2R4T6V8WZ")).toBe("7K3M9QX2R4T6V8WZ");
     expect(cleanCode("https://x.example/t/7K3M9QX2R4T6V8WZ")).toBe("7K3M9QX2R4T6V8WZ");
+  });
+});
+
+describe("onList", () => {
+  it("finds a code among the listing's tickets, whatever its case", () => {
+    const list = { bookings: [{ tickets: [{ code: "KH7T1KTGDEFNPC9W" }] }] };
+    expect(onList(list, "KH7T1KTGDEFNPC9W")).toBe(true);
+    expect(onList(list, "0000000000000000")).toBe(false);
+    expect(notHere("X").kind).toBe("unknown");
   });
 });

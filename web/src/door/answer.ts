@@ -27,6 +27,21 @@ export function admitted(code: string): Answer {
   return { kind: "admitted", headline: "Admitted", detail: "Let them in.", code };
 }
 
+/** The verdict for a code that no ticket of this listing has (it may be another listing's). */
+export function notHere(code: string): Answer {
+  return {
+    kind: "unknown",
+    headline: "Unknown ticket",
+    detail: "No ticket of this listing has this code. Check it, or send them to the box office.",
+    code,
+  };
+}
+
+/** Whether a booking on the listing's attendee list holds a ticket with `code`. */
+export function onList(attendees: { bookings: { tickets: { code: string }[] }[] }, code: string): boolean {
+  return attendees.bookings.some((b) => b.tickets.some((t) => t.code.toUpperCase() === code));
+}
+
 /** The verdict for an undone admission. */
 export function undone(code: string): Answer {
   return { kind: "undone", headline: "Admission undone", detail: "The ticket can be scanned again.", code };
