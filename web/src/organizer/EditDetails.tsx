@@ -25,8 +25,9 @@ export function EditDetails({ listing, done }: { listing: ListingDetail; done: (
       <h2 id="edit-h" className="flush">
         Edit details
       </h2>
-      <DetailsFields draft={draft} set={(c) => setDraft((d) => ({ ...d, ...c }))} error={error} />
       <FormError error={error} fields={detailFields} />
+      <DetailsFields draft={draft} set={(c) => setDraft((d) => ({ ...d, ...c }))} error={error} />
+      {Boolean(error) && <p className="save-note">Not saved: see the message at the top of the form.</p>}
       <div className="row">
         <button type="submit" disabled={update.isPending}>
           {update.isPending ? "Saving…" : "Save details"}

@@ -40,6 +40,7 @@ function NewListing() {
       </p>
       <h1>New listing</h1>
       <form className="form wide" onSubmit={submit} noValidate>
+        <FormError error={error} fields={[...detailFields, ...typeFields, "currency"]} />
         <DetailsFields draft={draft} set={(c) => setDraft((d) => ({ ...d, ...c }))} error={error} />
         <fieldset className="stack">
           <legend>Ticket types</legend>
@@ -72,7 +73,7 @@ function NewListing() {
             Add a ticket type
           </button>
         </fieldset>
-        <FormError error={error} fields={[...detailFields, ...typeFields, "currency"]} />
+        {Boolean(error) && <p className="save-note">Not saved: see the message at the top of the form.</p>}
         <div className="row">
           <button type="submit" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create draft"}
