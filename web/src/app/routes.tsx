@@ -27,6 +27,14 @@ export const routes: RouteObject[] = [
   { path: "login", lazy: screen(() => import("../account/LoginPage")) },
   { path: "register", lazy: screen(() => import("../account/RegisterPage")) },
   { path: "account", lazy: screen(() => import("../account/AccountPage")) },
+  { path: "organizer", lazy: screen(() => import("../organizer/OrganizerPage")) },
+  { path: "organizer/new", lazy: screen(() => import("../organizer/NewListingPage")) },
+  { path: "organizer/listings/:listingId", lazy: screen(() => import("../organizer/ManageListingPage")) },
+  { path: "door", lazy: screen(() => import("../door/DoorPage")) },
+  { path: "door/:listingId", lazy: screen(() => import("../door/DoorCheckinPage")) },
+  { path: "dashboard", lazy: screen(() => import("../dashboard/DashboardPage")) },
+  { path: "dashboard/:listingId", lazy: screen(() => import("../dashboard/ListingDashboardPage")) },
+  { path: "admin", lazy: screen(() => import("../admin/AdminPage")) },
   { path: "*", lazy: screen(() => import("./NotFoundPage")) },
 ];
 
@@ -37,6 +45,10 @@ export const nav: NavEntry[] = [
   { to: "/account", label: "Account", audience: "signed-in" },
   { to: "/login", label: "Log in", audience: "signed-out" },
   { to: "/register", label: "Register", audience: "signed-out" },
+  { to: "/organizer", label: "Organizer", audience: "organizer" },
+  { to: "/dashboard", label: "Dashboard", audience: "organizer" },
+  { to: "/door", label: "Door", audience: "staff" },
+  { to: "/admin", label: "Admin", audience: "admin" },
 ];
 
 /** Whether an entry for `audience` shows for someone with `role` (undefined: signed out). */
