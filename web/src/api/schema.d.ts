@@ -32,8 +32,8 @@ export interface paths {
         put?: never;
         /**
          * Verifies the account's e-mail address with the token of the e-mailed link.
-         * @description The token (see [`verification`]) must match the account's id and address, else 422
-         *     naming `token`; verifying twice is a 409.
+         * @description The token must match the account's id and address, else 422 naming `token`;
+         *     verifying twice is a 409.
          */
         post: operations["verify"];
         delete?: never;
@@ -487,60 +487,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/health": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The process is up. */
-        get: operations["health"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/ready": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * The database answers (the log head can be read) and every further check passes (e.g.
-         *     no projection is stuck behind the head).
-         */
-        get: operations["ready"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/metrics": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Prometheus text exposition of every metric of this process. */
-        get: operations["metrics"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/listings/{listing_id}": {
         parameters: {
             query?: never;
@@ -783,11 +729,65 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The process is up. */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The database answers (the log head can be read) and every further check passes (e.g.
+         *     no projection is stuck behind the head).
+         */
+        get: operations["ready"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prometheus text exposition of every metric of this process. */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description What an account command answers (documentation only; `Accepted` builds it). */
+        /** @description An account was registered or changed. */
         AccountChanged: {
             /**
              * Format: uuid
@@ -974,7 +974,7 @@ export interface components {
             /** @description The ticket code, 16 to 32 Crockford base32 characters. */
             code: string;
         };
-        /** @description The body of `POST .../confirm`. */
+        /** @description The body of `POST .../confirm` and `POST .../accept`: how to pay. */
         ConfirmBody: {
             /** @description Needed unless the seats are free; the sandbox takes `tok_ok`, `tok_declined`, `tok_timeout`. */
             payment_token?: string | null;
@@ -1089,7 +1089,7 @@ export interface components {
             /** @description What is wrong with it and what would be right. */
             message: string;
         };
-        /** @description The process is up. */
+        /** @description The liveness answer. */
         Health: {
             /**
              * @description Always `ok`.
@@ -1119,7 +1119,7 @@ export interface components {
             hold_id: string;
             /**
              * Format: date-time
-             * @description When the seats return to the pool unless the hold is confirmed.
+             * @description When the seats return to the pool unless the hold is confirmed (RFC 3339).
              */
             expires_at: string;
             /**
@@ -1251,7 +1251,7 @@ export interface components {
             /** @description Sales per UTC day, oldest first. */
             daily: components["schemas"]["DailySales"][];
         };
-        /** @description A listing was published or its sales were closed. */
+        /** @description A listing was changed: published, closed, edited or cancelled. */
         ListingChanged: {
             /**
              * Format: uuid
@@ -1851,6 +1851,7 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };
+        /** @description A price in minor units of a currency. */
         PriceBody: {
             /**
              * Format: int64
@@ -1923,10 +1924,17 @@ export interface components {
             /** @description The new role. */
             role: components["schemas"]["Role"];
         };
+        /** @description When tickets may be bought. */
         SalesBody: {
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Sales open.
+             */
             opens_at: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description Sales close.
+             */
             closes_at: string;
         };
         /** @description A new session: a short-lived access token and the refresh token that renews it. */
@@ -1963,8 +1971,29 @@ export interface components {
             /** @description Why, for other admins; 1 to 200 characters. */
             reason: string;
         };
+        /** @description A ticket type was added to a listing. */
+        TicketTypeAdded: {
+            /**
+             * Format: uuid
+             * @description The listing.
+             */
+            listing_id: string;
+            /**
+             * Format: uuid
+             * @description The new ticket type.
+             */
+            ticket_type_id: string;
+            /**
+             * Format: int64
+             * @description Log position of the write.
+             */
+            position: number;
+        };
+        /** @description A ticket type: its name, price per seat and seats. */
         TicketTypeBody: {
+            /** @description Shown to buyers. */
             name: string;
+            /** @description Price per seat. */
             price: components["schemas"]["PriceBody"];
             /**
              * Format: int32
@@ -2053,9 +2082,13 @@ export interface components {
             /** @description ISO 3166 country code. */
             country: string;
         };
+        /** @description Where the listing takes place. */
         VenueBody: {
+            /** @description The venue's name. */
             name: string;
+            /** @description Street and number. */
             address: string;
+            /** @description The city. */
             city: string;
             /** @description ISO 3166-1 alpha-2 code, e.g. `FR`. */
             country: string;
@@ -2751,7 +2784,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListingChanged"];
+                    "application/json": components["schemas"]["TicketTypeAdded"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3242,75 +3275,6 @@ export interface operations {
             500: components["responses"]["Internal"];
         };
     };
-    health: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description The process is up */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Health"];
-                };
-            };
-        };
-    };
-    ready: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Ready, with the log head and each check's details */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Readiness"];
-                };
-            };
-            /** @description The database does not answer, or a check failed (e.g. a projection is stuck) */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Readiness"];
-                };
-            };
-        };
-    };
-    metrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Prometheus text format 0.0.4 */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-        };
-    };
     detail: {
         parameters: {
             query?: {
@@ -3741,6 +3705,75 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process is up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
+                };
+            };
+        };
+    };
+    ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ready, with the log head and each check's details */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+            /** @description The database does not answer, or a check failed (e.g. a projection is stuck) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Readiness"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text format 0.0.4 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
         };
     };
 }
