@@ -83,7 +83,7 @@ generate_types() {
     start_server
     curl -fsS "$SERVER_URL/api/openapi.json" -o "$TMP_DIR/openapi.json"
     stop_server
-    (cd web && node scripts/unique-operation-ids.mjs "$TMP_DIR/openapi.json" && npx openapi-typescript "$TMP_DIR/openapi.json" -o "$out" --silent >/dev/null)
+    (cd web && npx openapi-typescript "$TMP_DIR/openapi.json" -o "$out" --silent >/dev/null)
 }
 
 check_types() {

@@ -13,6 +13,7 @@ api_test!(
     the_hold_request_schema_requires_a_ticket_type_and_seats,
     every_client_error_is_described_as_a_problem_document,
     the_docs_page_is_self_contained_html_that_loads_the_document,
+    every_operation_has_its_own_operation_id,
 );
 
 /// Every route the router serves under `/api/v1`: `method path-template` followed by
@@ -161,6 +162,21 @@ async fn the_document_is_openapi_3_1_and_lists_every_v1_route_with_its_method(ap
             .keys()
             .any(|status| status.starts_with('2'));
         assert!(success, "{route} has no success response");
+    }
+}
+
+async fn every_operation_has_its_own_operation_id(app: TestApp) {
+    // Generated clients (the web app's types among them) key operations by this id.
+    let doc = document(&app).await;
+    let mut seen = std::collections::HashMap::new();
+    for (method, path) in operations(&doc) {
+        let id = doc["paths"][&path][&method]["operationId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{method} {path} has no operationId"))
+            .to_owned();
+        if let Some(other) = seen.insert(id.clone(), format!("{method} {path}")) {
+            panic!("{method} {path} and {other} share the operationId {id:?}");
+        }
     }
 }
 

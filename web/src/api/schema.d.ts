@@ -301,7 +301,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel a listing: every hold is released and every booking cancelled and refunded. */
-        post: operations["post_listings_cancel"];
+        post: operations["cancel_listing"];
         delete?: never;
         options?: never;
         head?: never;
@@ -375,7 +375,7 @@ export interface paths {
          * Cancels a booking (its buyer until the listing starts, or the organizer).
          * @description The seats return to the pool and a refund is recorded.
          */
-        post: operations["post_bookings_cancel"];
+        post: operations["cancel_booking"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2836,7 +2836,7 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
         };
     };
-    post_listings_cancel: {
+    cancel_listing: {
         parameters: {
             query?: never;
             header?: {
@@ -3000,7 +3000,7 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
-    post_bookings_cancel: {
+    cancel_booking: {
         parameters: {
             query?: never;
             header?: {

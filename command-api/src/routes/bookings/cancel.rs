@@ -16,6 +16,7 @@ use crate::state::AppState;
 /// The seats return to the pool and a refund is recorded.
 #[utoipa::path(
     post,
+    operation_id = "cancel_booking",
     path = "/bookings/{booking_id}/cancel",
     tag = "bookings",
     params(

@@ -26,6 +26,7 @@ pub(crate) struct CancelBody {
 /// Cancel a listing: every hold is released and every booking cancelled and refunded.
 #[utoipa::path(
     post,
+    operation_id = "cancel_listing",
     path = "/listings/{listing_id}/cancel",
     tag = "listings",
     request_body = CancelBody,
