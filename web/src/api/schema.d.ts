@@ -952,9 +952,58 @@ export interface components {
             position: number;
         };
         /** @description One booking with its tickets. */
-        BookingDetail: components["schemas"]["MyBooking"] & {
+        BookingDetail: components["schemas"]["BookingSummary"] & {
             /** @description One ticket per seat. */
             tickets: components["schemas"]["TicketView"][];
+        };
+        /** @description What every view of one of the caller's bookings shows. */
+        BookingSummary: {
+            /**
+             * Format: uuid
+             * @description The booking.
+             */
+            booking_id: string;
+            /**
+             * Format: uuid
+             * @description The listing.
+             */
+            listing_id: string;
+            /** @description Its title. */
+            listing_title?: string | null;
+            /**
+             * Format: date-time
+             * @description When it starts.
+             */
+            starts_at?: string | null;
+            /**
+             * Format: uuid
+             * @description The ticket type.
+             */
+            ticket_type_id: string;
+            /** @description Its name. */
+            ticket_type_name: string;
+            /**
+             * Format: int64
+             * @description Seats booked.
+             */
+            seats: number;
+            /** @description `confirmed` or `cancelled`. */
+            status: string;
+            /** @description What was paid. */
+            total: components["schemas"]["Amount"];
+            refund?: null | components["schemas"]["Amount"];
+            /** @description Why it was cancelled. */
+            cancel_reason?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was booked.
+             */
+            confirmed_at: string;
+            /**
+             * Format: date-time
+             * @description When it was cancelled.
+             */
+            cancelled_at?: string | null;
         };
         /** @description The body of `POST /listings/{id}/cancel`. */
         CancelBody: {
@@ -1421,59 +1470,13 @@ export interface components {
              */
             organizer_id?: string | null;
         };
-        /** @description One of the caller's bookings. */
-        MyBooking: {
-            /**
-             * Format: uuid
-             * @description The booking.
-             */
-            booking_id: string;
-            /**
-             * Format: uuid
-             * @description The listing.
-             */
-            listing_id: string;
-            /** @description Its title. */
-            listing_title?: string | null;
-            /**
-             * Format: date-time
-             * @description When it starts.
-             */
-            starts_at?: string | null;
-            /**
-             * Format: uuid
-             * @description The ticket type.
-             */
-            ticket_type_id: string;
-            /** @description Its name. */
-            ticket_type_name: string;
-            /**
-             * Format: int64
-             * @description Seats booked.
-             */
-            seats: number;
+        /** @description One of the caller's bookings in a list, with how many tickets it has. */
+        MyBooking: components["schemas"]["BookingSummary"] & {
             /**
              * Format: int64
              * @description Tickets issued (one per seat).
              */
             tickets: number;
-            /** @description `confirmed` or `cancelled`. */
-            status: string;
-            /** @description What was paid. */
-            total: components["schemas"]["Amount"];
-            refund?: null | components["schemas"]["Amount"];
-            /** @description Why it was cancelled. */
-            cancel_reason?: string | null;
-            /**
-             * Format: date-time
-             * @description When it was booked.
-             */
-            confirmed_at: string;
-            /**
-             * Format: date-time
-             * @description When it was cancelled.
-             */
-            cancelled_at?: string | null;
         };
         /** @description Seats held for the caller, or offered to them from the waitlist. */
         MyHold: {
@@ -1746,59 +1749,13 @@ export interface components {
         /** @description A page of a keyset-paginated list. */
         Page_MyBooking: {
             /** @description The rows of this page. */
-            items: {
-                /**
-                 * Format: uuid
-                 * @description The booking.
-                 */
-                booking_id: string;
-                /**
-                 * Format: uuid
-                 * @description The listing.
-                 */
-                listing_id: string;
-                /** @description Its title. */
-                listing_title?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When it starts.
-                 */
-                starts_at?: string | null;
-                /**
-                 * Format: uuid
-                 * @description The ticket type.
-                 */
-                ticket_type_id: string;
-                /** @description Its name. */
-                ticket_type_name: string;
-                /**
-                 * Format: int64
-                 * @description Seats booked.
-                 */
-                seats: number;
+            items: (components["schemas"]["BookingSummary"] & {
                 /**
                  * Format: int64
                  * @description Tickets issued (one per seat).
                  */
                 tickets: number;
-                /** @description `confirmed` or `cancelled`. */
-                status: string;
-                /** @description What was paid. */
-                total: components["schemas"]["Amount"];
-                refund?: null | components["schemas"]["Amount"];
-                /** @description Why it was cancelled. */
-                cancel_reason?: string | null;
-                /**
-                 * Format: date-time
-                 * @description When it was booked.
-                 */
-                confirmed_at: string;
-                /**
-                 * Format: date-time
-                 * @description When it was cancelled.
-                 */
-                cancelled_at?: string | null;
-            }[];
+            })[];
             /** @description Pass as `cursor` to get the next page; null on the last page. */
             next_cursor?: string | null;
         };

@@ -9,12 +9,8 @@ import type { components } from "../api/schema";
 export type MyBooking = components["schemas"]["MyBooking"];
 /** A ticket of a booking. */
 export type TicketView = components["schemas"]["TicketView"];
-/**
- * One booking with its tickets. The document says `MyBooking` flattened with `tickets`,
- * but both name a `tickets` field (a count and a list); the list is the one the JSON
- * carries last, so it is the one a parser keeps.
- */
-export type BookingDetail = Omit<MyBooking, "tickets"> & { tickets: TicketView[] };
+/** One booking with its tickets. */
+export type BookingDetail = components["schemas"]["BookingDetail"];
 /** An open waitlist entry. */
 export type MyWaitlistEntry = components["schemas"]["MyWaitlistEntry"];
 
@@ -35,9 +31,9 @@ export function useBooking(id: string) {
   return useQuery({
     queryKey: ["me", "booking", id],
     queryFn: async () =>
-      (await unwrap(
+      unwrap(
         api.GET("/api/v1/me/bookings/{booking_id}", { params: { path: { booking_id: id }, query: { after: readAfter() } } }),
-      )) as unknown as BookingDetail,
+      ),
   });
 }
 

@@ -15,7 +15,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use super::bookings::{booking_columns, MyBooking};
+use super::bookings::{booking_columns, BookingSummary, MyBooking};
 use super::{fresh, uuid};
 use crate::access::{conn, path_id};
 use crate::error::QueryError;
@@ -44,7 +44,7 @@ pub struct TicketView {
 pub struct BookingDetail {
     /// The booking.
     #[serde(flatten)]
-    pub booking: MyBooking,
+    pub booking: BookingSummary,
     /// One ticket per seat.
     pub tickets: Vec<TicketView>,
 }
@@ -89,7 +89,7 @@ async fn booking(
         .await?;
     let booking = read_rows(&rows)?
         .pop()
-        .map(MyBooking::of)
+        .map(|row| MyBooking::of(row).booking)
         .ok_or_else(|| ApiError::NotFound(format!("no booking {booking}")))?;
     let sql = format!(
         "SELECT {} FROM rm_tickets WHERE booking_id = $1 ORDER BY ordinal",

@@ -28,9 +28,9 @@ pub(super) fn routes() -> OpenApiRouter<QueryState> {
     OpenApiRouter::new().routes(routes!(bookings))
 }
 
-/// One of the caller's bookings.
+/// What every view of one of the caller's bookings shows.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct MyBooking {
+pub struct BookingSummary {
     /// The booking.
     pub booking_id: Uuid,
     /// The listing.
@@ -45,8 +45,6 @@ pub struct MyBooking {
     pub ticket_type_name: String,
     /// Seats booked.
     pub seats: i64,
-    /// Tickets issued (one per seat).
-    pub tickets: i64,
     /// `confirmed` or `cancelled`.
     pub status: String,
     /// What was paid.
@@ -59,6 +57,16 @@ pub struct MyBooking {
     pub confirmed_at: DateTime<Utc>,
     /// When it was cancelled.
     pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// One of the caller's bookings in a list, with how many tickets it has.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MyBooking {
+    /// The booking.
+    #[serde(flatten)]
+    pub booking: BookingSummary,
+    /// Tickets issued (one per seat).
+    pub tickets: i64,
 }
 
 read_row! {
@@ -85,7 +93,7 @@ pub(super) fn booking_columns() -> String {
 impl MyBooking {
     /// The caller's view of a booking row.
     pub(super) fn of((b, listing): (BookingRow, BookingListing)) -> Self {
-        Self {
+        let booking = BookingSummary {
             booking_id: uuid(&b.booking_id),
             listing_id: uuid(&b.listing_id),
             listing_title: listing.listing_title,
@@ -93,13 +101,16 @@ impl MyBooking {
             ticket_type_id: uuid(&b.ticket_type_id),
             ticket_type_name: b.ticket_type_name,
             seats: b.seats,
-            tickets: listing.tickets,
             status: b.status,
             total: Amount::new(b.total, &b.currency),
             refund: b.refund_amount.map(|a| Amount::new(a, &b.currency)),
             cancel_reason: b.cancel_reason,
             confirmed_at: time(b.confirmed_at),
             cancelled_at: b.cancelled_at.map(time),
+        };
+        Self {
+            booking,
+            tickets: listing.tickets,
         }
     }
 }
@@ -158,8 +169,8 @@ async fn bookings(
         next_cursor = items.last().map(|b| {
             Cursor::new(
                 "booked",
-                b.confirmed_at.timestamp_millis(),
-                &b.booking_id.to_string(),
+                b.booking.confirmed_at.timestamp_millis(),
+                &b.booking.booking_id.to_string(),
             )
             .encode()
         });
