@@ -147,12 +147,9 @@ impl System {
             AppConfig {
                 info: crate::info(),
                 body_limit: config.api.body_limit,
+                fallback: config.web_dir.as_deref().map(crate::web::router),
             },
         );
-        let app = match &config.web_dir {
-            Some(dir) => app.merge(crate::web::router(dir)),
-            None => app,
-        };
         let served = http_kit::serve(listener, app, shutdown).await;
         supervisor.stop().await;
         Ok(served?)

@@ -25,6 +25,13 @@ pub enum ApiError {
     /// The thing does not exist, or is not the caller's to see (404).
     #[error("{0}")]
     NotFound(String),
+    /// No route has this path (404, problem type `no-route`, so a client can tell it from
+    /// a thing that does not exist).
+    #[error("{0}")]
+    NoRoute(String),
+    /// The path exists but does not take this method (405).
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The domain refused the command; the message says why (409).
     #[error("{0}")]
     Rejected(String),
@@ -72,7 +79,8 @@ impl ApiError {
             Self::Validation(_) | Self::IdempotencyMismatch(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::NotFound(_) | Self::NoRoute(_) => StatusCode::NOT_FOUND,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::Rejected(_) | Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PaymentDeclined(_) => StatusCode::PAYMENT_REQUIRED,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
@@ -90,6 +98,8 @@ impl ApiError {
             Self::Unauthorized(_) => "unauthorized",
             Self::Forbidden(_) => "forbidden",
             Self::NotFound(_) => "not-found",
+            Self::NoRoute(_) => "no-route",
+            Self::MethodNotAllowed(_) => "method-not-allowed",
             Self::Rejected(_) => "rejected",
             Self::Conflict(_) => "concurrent-change",
             Self::IdempotencyMismatch(_) => "idempotency-key-reused",

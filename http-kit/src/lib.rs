@@ -15,7 +15,7 @@ pub mod ops;
 pub mod problem;
 mod serve;
 
-pub use app::{app, AppConfig};
+pub use app::{app, is_server_path, AppConfig, SERVER_PATHS};
 pub use basics::{clock, Clock, Secret};
 pub use error::ApiError;
 pub use jwt::{Claims, Keys};

@@ -25,6 +25,7 @@ macro_rules! api_test {
 
 mod accounts;
 mod bookings;
+mod hardening;
 mod listings;
 mod mail;
 mod me_account;

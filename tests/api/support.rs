@@ -10,7 +10,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 /// The secret the test app signs tokens with.
-const SECRET: &str = "test-secret-test-secret-test-secret";
+pub(crate) const SECRET: &str = "test-secret-test-secret-test-secret";
 
 /// A running command API on a fresh database.
 pub struct TestApp {
