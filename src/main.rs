@@ -142,7 +142,25 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         relay: args.relay.clone(),
         notifier: Some(args.notifier.clone()),
         web_dir: Some(args.web_dir.clone()),
+        serve: serve_config(args),
         ..boxoffice::Config::new(log, secret)
+    }
+}
+
+/// Connection hygiene from the flags; the cap defaults to three quarters of the open-file
+/// limit (raised to the hard limit first), leaving room for the database and the log.
+fn serve_config(args: &cli::ServeArgs) -> http_kit::ServeConfig {
+    let files = http_kit::raise_fd_limit();
+    let max_connections = match (args.max_connections, files) {
+        (0, Some(files)) => usize::try_from(files / 4 * 3).unwrap_or(usize::MAX).max(64),
+        (0, None) => http_kit::ServeConfig::default().max_connections,
+        (n, _) => n,
+    };
+    tracing::info!(max_connections, open_files = ?files, "connection limits");
+    http_kit::ServeConfig {
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+        max_connections,
+        ..http_kit::ServeConfig::default()
     }
 }
 

@@ -21,4 +21,4 @@ pub use error::ApiError;
 pub use jwt::{Claims, Keys};
 pub use ops::{Ops, ReadinessCheck};
 pub use problem::{FieldError, Fields, Problem};
-pub use serve::serve;
+pub use serve::{raise_fd_limit, serve, serve_with, ServeConfig};
