@@ -17,6 +17,16 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// Seconds a request waits for a database connection before it is answered 503
+    /// (fail fast while the database is unreachable).
+    #[arg(
+        long,
+        global = true,
+        env = "BOXOFFICE_DB_ACQUIRE_TIMEOUT",
+        default_value_t = 2
+    )]
+    pub db_acquire_timeout: u64,
+
     /// Log format on stderr.
     #[arg(
         long,

@@ -30,6 +30,7 @@ mod listings;
 mod mail;
 mod me_account;
 mod openapi;
+mod outage;
 mod processes;
 mod read_health;
 mod reads;
