@@ -3,6 +3,8 @@
 #
 #   scripts/postgres.sh start DIR   -> prints a postgres:// URL on stdout
 #   scripts/postgres.sh stop DIR
+#   scripts/postgres.sh pg-stop DIR   -> stops the server, keeps the cluster (an outage)
+#   scripts/postgres.sh pg-start DIR  -> starts it again on the same port
 #
 # If TEST_DATABASE_URL is set and answers, it is used as is. Otherwise a throwaway
 # cluster is created in DIR (Debian's postgresql package is installed if missing),
@@ -72,8 +74,22 @@ stop)
         rm -rf "$dir"
     fi
     ;;
+pg-stop)
+    bin=$(pg_bin)
+    run_as=()
+    [[ $(id -u) -eq 0 ]] && run_as=(runuser -u postgres --)
+    "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2
+    ;;
+pg-start)
+    bin=$(pg_bin)
+    run_as=()
+    [[ $(id -u) -eq 0 ]] && run_as=(runuser -u postgres --)
+    port=$(cat "$dir/port")
+    "${run_as[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+        -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=400 -c shared_buffers=256MB" start >&2
+    ;;
 *)
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop|pg-stop|pg-start DIR" >&2
     exit 2
     ;;
 esac

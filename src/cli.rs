@@ -17,6 +17,16 @@ pub struct Cli {
     )]
     pub database_url: String,
 
+    /// Seconds a request waits for a database connection before it is answered 503
+    /// (fail fast while the database is unreachable).
+    #[arg(
+        long,
+        global = true,
+        env = "BOXOFFICE_DB_ACQUIRE_TIMEOUT",
+        default_value_t = 2
+    )]
+    pub db_acquire_timeout: u64,
+
     /// Log format on stderr.
     #[arg(
         long,
@@ -164,6 +174,17 @@ pub struct ServeArgs {
     /// logs a warning and serves the API only.
     #[arg(long, env = "BOXOFFICE_WEB_DIR", default_value = "web/dist")]
     pub web_dir: std::path::PathBuf,
+
+    /// Seconds a connection may take to send a request head, and may stay idle between
+    /// requests, before it is closed (slow-loris and idle keep-alive connections).
+    #[arg(long, env = "BOXOFFICE_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    pub header_read_timeout: u64,
+
+    /// Most connections open at once; past it the oldest is asked to close and, when
+    /// none can, new ones are shed (`boxoffice_http_connections_shed_total`). 0: three
+    /// quarters of the open-file limit.
+    #[arg(long, env = "BOXOFFICE_MAX_CONNECTIONS", default_value_t = 0)]
+    pub max_connections: usize,
 
     /// Load demo data first when the database is empty (what `make run` does).
     #[arg(long, env = "BOXOFFICE_DEMO")]

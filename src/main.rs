@@ -18,12 +18,12 @@ async fn main() -> anyhow::Result<()> {
     telemetry::init(cli.log_format);
     match cli.command {
         Command::Migrate => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             println!("migrations applied to {}", redact(&cli.database_url));
         }
         Command::Serve(args) => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             let listener = tokio::net::TcpListener::bind(&args.addr)
                 .await
@@ -33,22 +33,22 @@ async fn main() -> anyhow::Result<()> {
             boxoffice::run(config(log, &args), listener, shutdown_signal()).await?;
         }
         Command::Relay(args) => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             projections::relay::run(args.kafka, args.relay, log, shutdown_signal()).await?;
         }
         Command::Notify(args) => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             notifier::run(args.kafka, args.notifier, log, shutdown_signal()).await?;
         }
         Command::Notifications(command) => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             notifications(log, command).await?;
         }
         Command::Grant(args) => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             let role = match args.role.as_str() {
                 "admin" => domain::Role::Admin,
@@ -65,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Project(args) => {
             let which = args.choice.resolve()?;
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             tracing::info!(projections = ?which, "projector workers running");
             let registry = projections::Projections::new();
@@ -99,20 +99,20 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Replay(args) => {
             let which = args.choice.resolve()?;
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             tools::replay(&log, &which, args.batch).await?;
         }
         Command::Verify(args) => {
             let which = args.choice.resolve()?;
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             if !tools::verify(&log, &which).await? {
                 std::process::exit(1);
             }
         }
         Command::Demo(args) => {
-            let log = connect(&cli.database_url).await?;
+            let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
             let config = config(log.clone(), &args);
             boxoffice::demo::seed(&log, boxoffice::state(&config)).await?;
@@ -142,7 +142,25 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         relay: args.relay.clone(),
         notifier: Some(args.notifier.clone()),
         web_dir: Some(args.web_dir.clone()),
+        serve: serve_config(args),
         ..boxoffice::Config::new(log, secret)
+    }
+}
+
+/// Connection hygiene from the flags; the cap defaults to three quarters of the open-file
+/// limit (raised to the hard limit first), leaving room for the database and the log.
+fn serve_config(args: &cli::ServeArgs) -> http_kit::ServeConfig {
+    let files = http_kit::raise_fd_limit();
+    let max_connections = match (args.max_connections, files) {
+        (0, Some(files)) => usize::try_from(files / 4 * 3).unwrap_or(usize::MAX).max(64),
+        (0, None) => http_kit::ServeConfig::default().max_connections,
+        (n, _) => n,
+    };
+    tracing::info!(max_connections, open_files = ?files, "connection limits");
+    http_kit::ServeConfig {
+        header_read_timeout: std::time::Duration::from_secs(args.header_read_timeout),
+        max_connections,
+        ..http_kit::ServeConfig::default()
     }
 }
 
@@ -174,7 +192,7 @@ async fn notifications(log: EventLog, command: cli::NotificationsCommand) -> any
     Ok(())
 }
 
-async fn connect(url: &str) -> anyhow::Result<EventLog> {
+async fn connect(url: &str, acquire_timeout_secs: u64) -> anyhow::Result<EventLog> {
     if let Some(path) = url.strip_prefix("sqlite:") {
         let path = path.trim_start_matches("//");
         if let Some(dir) = std::path::Path::new(path).parent() {
@@ -183,7 +201,11 @@ async fn connect(url: &str) -> anyhow::Result<EventLog> {
             }
         }
     }
-    EventLog::connect(url)
+    let options = eventlog::LogOptions {
+        acquire_timeout: std::time::Duration::from_secs(acquire_timeout_secs),
+        ..eventlog::LogOptions::default()
+    };
+    EventLog::connect_with(url, options)
         .await
         .with_context(|| format!("connecting to {}", redact(url)))
 }

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use command_api::{ApiConfig, AppState, Scheduler};
 use eventlog::EventLog;
-use http_kit::{AppConfig, Clock, Ops, Secret};
+use http_kit::{AppConfig, Clock, Ops, Secret, ServeConfig};
 use notifier::NotifierConfig;
 use projections::relay::{KafkaArgs, RelayConfig};
 use projections::{Projection, Projections, RunnerConfig};
@@ -46,6 +46,8 @@ pub struct Config {
     pub backoff: Backoff,
     /// Serve the built web app from this directory at `/` (`None`: the API only).
     pub web_dir: Option<std::path::PathBuf>,
+    /// Connection hygiene: header-read timeout and the connection cap.
+    pub serve: ServeConfig,
 }
 
 impl Config {
@@ -67,6 +69,7 @@ impl Config {
             notifier: Some(NotifierConfig::default()),
             backoff: Backoff::default(),
             web_dir: None,
+            serve: ServeConfig::default(),
         }
     }
 }
@@ -147,13 +150,10 @@ impl System {
             AppConfig {
                 info: crate::info(),
                 body_limit: config.api.body_limit,
+                fallback: config.web_dir.as_deref().map(crate::web::router),
             },
         );
-        let app = match &config.web_dir {
-            Some(dir) => app.merge(crate::web::router(dir)),
-            None => app,
-        };
-        let served = http_kit::serve(listener, app, shutdown).await;
+        let served = http_kit::serve_with(listener, app, config.serve.clone(), shutdown).await;
         supervisor.stop().await;
         Ok(served?)
     }

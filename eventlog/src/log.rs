@@ -47,6 +47,9 @@ pub struct LogOptions {
     pub sqlite_durability: SqliteDurability,
     /// Connections in the pool.
     pub max_connections: u32,
+    /// Longest wait for a pooled connection (including connecting): short, so requests
+    /// fail fast while the database is unreachable instead of hanging for 30 s.
+    pub acquire_timeout: Duration,
     /// How often a caught-up subscription polls when no wake-up arrives.
     pub poll_interval: Duration,
     /// Most events a subscription returns per batch.
@@ -61,6 +64,7 @@ impl Default for LogOptions {
             max_payload_bytes: 1024 * 1024,
             sqlite_durability: SqliteDurability::Full,
             max_connections: 16,
+            acquire_timeout: Duration::from_secs(2),
             poll_interval: Duration::from_millis(500),
             read_batch: 1000,
             upcasters: Upcasters::new(),
@@ -297,12 +301,14 @@ async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool), L
         };
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
+            .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await?;
         Ok((Backend::Sqlite, Pool::Sqlite(pool, Default::default())))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
+            .acquire_timeout(options.acquire_timeout)
             .connect(url)
             .await?;
         Ok((Backend::Postgres, Pool::Postgres(pool)))

@@ -22,6 +22,9 @@ pub struct Claims {
     pub iat: i64,
     /// Expires at (seconds since the epoch).
     pub exp: i64,
+    /// Not before (seconds since the epoch); tokens we issue leave it out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<i64>,
     /// Token id.
     pub jti: Uuid,
 }
@@ -32,6 +35,10 @@ impl Claims {
         Actor::new(UserId::from(self.sub), self.role)
     }
 }
+
+/// How far ahead of our clock a token's `iat` or `nbf` may be: clocks of the issuing
+/// processes drift a little, but a token from next week was not issued by us honestly.
+pub const CLOCK_LEEWAY_SECS: i64 = 60;
 
 /// Signing and verification keys, built from one secret. Never printed.
 #[derive(Clone)]
@@ -72,6 +79,7 @@ impl Keys {
             role: actor.role,
             iat: now.timestamp(),
             exp,
+            nbf: None,
             jti: Uuid::now_v7(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)?;
@@ -89,7 +97,8 @@ impl Keys {
         basics::verification::check(&self.secret, user_id, email, token)
     }
 
-    /// Verifies signature and expiry against `now`.
+    /// Verifies signature, expiry, and that it was not issued (`iat`) nor valid from
+    /// (`nbf`) later than `now` plus [`CLOCK_LEEWAY_SECS`].
     pub fn verify(&self, token: &str, now: DateTime<Utc>) -> Result<Claims, &'static str> {
         let mut validation = Validation::new(Algorithm::HS256);
         // Expiry is checked against the application clock below, not the system clock,
@@ -101,6 +110,74 @@ impl Keys {
         if data.claims.exp <= now.timestamp() {
             return Err("the access token has expired; refresh it");
         }
+        let latest = now.timestamp() + CLOCK_LEEWAY_SECS;
+        if data.claims.iat > latest || data.claims.nbf.is_some_and(|nbf| nbf > latest) {
+            return Err("the access token is not valid yet");
+        }
         Ok(data.claims)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn keys() -> Keys {
+        Keys::new(&[7; 32], Duration::from_secs(900))
+    }
+
+    fn signed(claims: &Claims) -> String {
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), claims, &keys().encoding).unwrap()
+    }
+
+    fn claims(iat: i64, nbf: Option<i64>) -> Claims {
+        Claims {
+            sub: Uuid::now_v7(),
+            role: Role::Customer,
+            iat,
+            exp: iat + 900,
+            nbf,
+            jti: Uuid::now_v7(),
+        }
+    }
+
+    #[test]
+    fn a_token_issued_eleven_days_ahead_is_refused() {
+        let now = Utc::now();
+        let ahead = now.timestamp() + 11 * 86_400;
+        let token = signed(&claims(ahead, None));
+        assert_eq!(
+            keys().verify(&token, now),
+            Err("the access token is not valid yet")
+        );
+    }
+
+    #[test]
+    fn a_token_not_before_eleven_days_ahead_is_refused() {
+        let now = Utc::now();
+        let token = signed(&claims(
+            now.timestamp(),
+            Some(now.timestamp() + 11 * 86_400),
+        ));
+        assert_eq!(
+            keys().verify(&token, now),
+            Err("the access token is not valid yet")
+        );
+    }
+
+    #[test]
+    fn a_token_a_little_ahead_of_our_clock_is_accepted() {
+        let now = Utc::now();
+        let token = signed(&claims(now.timestamp() + 30, Some(now.timestamp() + 30)));
+        assert!(keys().verify(&token, now).is_ok());
+    }
+
+    #[test]
+    fn an_issued_token_verifies() {
+        let keys = keys();
+        let now = Utc::now();
+        let actor = Actor::new(UserId::from(Uuid::now_v7()), Role::Customer);
+        let (token, _) = keys.issue(actor, now).unwrap();
+        assert_eq!(keys.verify(&token, now).unwrap().actor(), actor);
     }
 }

@@ -15,10 +15,10 @@ pub mod ops;
 pub mod problem;
 mod serve;
 
-pub use app::{app, AppConfig};
+pub use app::{app, is_server_path, AppConfig, SERVER_PATHS};
 pub use basics::{clock, Clock, Secret};
 pub use error::ApiError;
 pub use jwt::{Claims, Keys};
 pub use ops::{Ops, ReadinessCheck};
 pub use problem::{FieldError, Fields, Problem};
-pub use serve::serve;
+pub use serve::{raise_fd_limit, serve, serve_with, ServeConfig};

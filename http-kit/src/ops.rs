@@ -13,6 +13,9 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use serde_json::{json, Value};
 use utoipa::{OpenApi, ToSchema};
 
+/// How long `/ready` waits for the database to answer.
+const READY_DB_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A readiness check: given the log head, whether this part is ready, with details.
 #[derive(Clone)]
 pub struct ReadinessCheck(pub Arc<dyn Fn(i64) -> (bool, Value) + Send + Sync>);
@@ -135,7 +138,12 @@ async fn health() -> Json<Value> {
     )
 )]
 async fn ready(State(ops): State<Ops>) -> (StatusCode, Json<Value>) {
-    match ops.log.head().await {
+    // Its own short deadline: a load balancer must see red within seconds of an outage,
+    // whatever the pool's acquire timeout.
+    let head = tokio::time::timeout(READY_DB_TIMEOUT, ops.log.head())
+        .await
+        .unwrap_or_else(|_| Err(eventlog::LogError::Database(sqlx::Error::PoolTimedOut)));
+    match head {
         Ok(head) => {
             let mut body = json!({ "status": "ready", "log_head": head });
             let mut ready = true;

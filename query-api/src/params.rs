@@ -19,9 +19,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
-            .map(|Query(map)| Self(map))
-            .map_err(|e| ApiError::BadRequest(format!("the query string cannot be read: {e}")))
+        let Query(map) = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+            .map_err(|e| ApiError::BadRequest(format!("the query string cannot be read: {e}")))?;
+        // Checked here, once for every parameter, so no route can forget it: PostgreSQL
+        // refuses NUL in text (a 500 otherwise), and no search term holds a control
+        // character honestly.
+        let mut bad: Vec<&String> = map
+            .iter()
+            .filter(|(_, value)| value.chars().any(char::is_control))
+            .map(|(name, _)| name)
+            .collect();
+        bad.sort();
+        let mut fields = Fields::new();
+        for name in bad {
+            fields.push(name.as_str(), "must not contain control characters");
+        }
+        fields.finish()?;
+        Ok(Self(map))
     }
 }
 

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 use eventlog::EventLog;
-use http_kit::{Clock, Keys};
+use http_kit::{ApiError, Clock, Keys};
 use projections::status::Projections;
 
 use crate::error::QueryError;
@@ -37,11 +37,19 @@ impl QueryState {
     }
 
     /// Waits until every projection in `names` has applied `after` (when given); a 503
-    /// when they do not get there in time.
+    /// when they do not get there in time, a 422 at once when `after` is beyond the log's
+    /// head (no command returned it, so waiting cannot help).
     pub async fn caught_up(&self, after: Option<i64>, names: &[&str]) -> Result<(), QueryError> {
         let Some(position) = after else {
             return Ok(());
         };
+        if position > self.log.head().await? {
+            return Err(ApiError::field(
+                "after",
+                "is beyond the log's head; pass a position a command returned",
+            )
+            .into());
+        }
         let reached = self
             .projections
             .wait_for(&self.log, names, position, CATCH_UP)

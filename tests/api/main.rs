@@ -25,10 +25,12 @@ macro_rules! api_test {
 
 mod accounts;
 mod bookings;
+mod hardening;
 mod listings;
 mod mail;
 mod me_account;
 mod openapi;
+mod outage;
 mod processes;
 mod read_health;
 mod reads;

@@ -18,7 +18,7 @@ mod schema;
 static CONTRACT: OnceCell<schema::Contract> = OnceCell::const_new();
 
 /// The secret the test app signs tokens with.
-const SECRET: &str = "test-secret-test-secret-test-secret";
+pub(crate) const SECRET: &str = "test-secret-test-secret-test-secret";
 
 /// A running command API on a fresh database.
 pub struct TestApp {

@@ -64,6 +64,7 @@ pub fn document(info: Info, parts: impl IntoIterator<Item = OpenApi>) -> OpenApi
     }
     doc.merge(<OpsApi as utoipa::OpenApi>::openapi());
     doc.merge(<Components as utoipa::OpenApi>::openapi());
+    document_unsupported_media_type(&mut doc);
     let components = doc.components.get_or_insert_with(Default::default);
     components.add_security_scheme(
         "bearer",
@@ -76,6 +77,30 @@ pub fn document(info: Info, parts: impl IntoIterator<Item = OpenApi>) -> OpenApi
         ),
     );
     doc
+}
+
+/// Every operation that takes a body can answer 415 (the body is not
+/// `application/json`): said once here rather than on every service's operation.
+fn document_unsupported_media_type(doc: &mut OpenApi) {
+    for item in doc.paths.paths.values_mut() {
+        let operations = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in operations.into_iter().flatten() {
+            if operation.request_body.is_some() {
+                operation
+                    .responses
+                    .responses
+                    .entry("415".to_owned())
+                    .or_insert_with(|| {
+                        utoipa::openapi::Ref::from_response_name("UnsupportedMediaType").into()
+                    });
+            }
+        }
+    }
 }
 
 /// Serves `doc` at `/api/openapi.json` and the page that renders it at `/api/docs`.
@@ -144,6 +169,29 @@ mod tests {
             "bearer"
         );
         assert!(matches!(check_refs(&doc), Ok(n) if n > 0));
+    }
+
+    #[test]
+    fn every_operation_taking_a_body_documents_415() {
+        let part: OpenApi = serde_json::from_value(serde_json::json!({
+            "openapi": "3.1.0",
+            "info": {"title": "p", "version": "1"},
+            "paths": {"/api/v1/things": {
+                "post": {"requestBody": {"content": {"application/json": {}}},
+                         "responses": {"201": {"description": "made"}}},
+                "get": {"responses": {"200": {"description": "listed"}}}
+            }}
+        }))
+        .unwrap();
+        let doc = document(Info::new("boxoffice", "1"), [part]);
+        let json = serde_json::to_value(&doc).unwrap();
+        let thing = &json["paths"]["/api/v1/things"];
+        assert_eq!(
+            thing["post"]["responses"]["415"]["$ref"],
+            "#/components/responses/UnsupportedMediaType"
+        );
+        assert!(thing["get"]["responses"]["415"].is_null());
+        assert!(check_refs(&doc).is_ok());
     }
 
     #[test]

@@ -1,0 +1,122 @@
+//! Hostile input at the edge (issue 12): problem+json for unknown paths and methods, 415
+//! in the document, tokens from the future, control characters in query parameters, and
+//! `?after=` beyond the log's head.
+
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
+use domain::{Actor, Role, UserId};
+use reqwest::header::CONTENT_TYPE;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+use crate::reads::fields;
+use crate::support::{TestApp, SECRET};
+
+api_test!(
+    unknown_paths_and_wrong_methods_are_problems,
+    bodies_document_unsupported_media_type,
+    a_token_issued_in_the_future_is_refused,
+    control_characters_in_text_parameters_are_named,
+    after_beyond_the_head_is_refused_at_once,
+);
+
+async fn problem_of(app: &TestApp, method: reqwest::Method, path: &str) -> (StatusCode, Value) {
+    let response = app.http.request(method, app.at(path)).send().await.unwrap();
+    let status = response.status();
+    assert_eq!(
+        response.headers()[CONTENT_TYPE],
+        "application/problem+json",
+        "{path}"
+    );
+    (status, response.json().await.unwrap())
+}
+
+async fn unknown_paths_and_wrong_methods_are_problems(app: TestApp) {
+    for path in ["/api/v1/nothing-here", "/health/deep", "/nowhere"] {
+        let (status, problem) = problem_of(&app, reqwest::Method::GET, path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(problem["status"], 404, "{problem}");
+    }
+    for path in ["/api/v1/listings", "/health", "/api/openapi.json"] {
+        let (status, problem) = problem_of(&app, reqwest::Method::PATCH, path).await;
+        assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(problem["status"], 405, "{problem}");
+    }
+}
+
+async fn bodies_document_unsupported_media_type(app: TestApp) {
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let mut with_body = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if op.get("requestBody").is_some() {
+                with_body += 1;
+                assert_eq!(
+                    op["responses"]["415"]["$ref"], "#/components/responses/UnsupportedMediaType",
+                    "{method} {path}"
+                );
+            }
+        }
+    }
+    assert!(with_body > 5, "only {with_body} operations take a body");
+}
+
+async fn a_token_issued_in_the_future_is_refused(app: TestApp) {
+    let buyer = app.user("customer").await;
+    let keys = http_kit::Keys::new(SECRET.as_bytes(), Duration::from_secs(900));
+    let actor = Actor::new(
+        UserId::from(buyer.id.parse::<uuid::Uuid>().unwrap()),
+        Role::Customer,
+    );
+    let (token, _) = keys.issue(actor, Utc::now() + TimeDelta::days(11)).unwrap();
+    let (status, problem) = app.get("/api/v1/me/holds", Some(&token)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{problem}");
+    assert_eq!(problem["status"], 401);
+    let (status, _) = app.get("/api/v1/me/holds", Some(&buyer.token)).await;
+    assert_eq!(status, StatusCode::OK, "the honest token still works");
+}
+
+async fn control_characters_in_text_parameters_are_named(app: TestApp) {
+    for name in ["q", "city", "category"] {
+        for bad in ["x%00y", "x%07y", "%1B"] {
+            let (status, problem) = app
+                .get(&format!("/api/v1/listings?{name}={bad}"), None)
+                .await;
+            assert_eq!(
+                status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{name}={bad}: {problem}"
+            );
+            assert_eq!(fields(&problem), [name]);
+        }
+    }
+    let (status, problem) = app
+        .get("/api/v1/listings?q=a%00&city=b%0A&category=c", None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(fields(&problem), ["city", "q"]);
+    let (status, _) = app.get("/api/v1/listings?q=caf%C3%A9", None).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+async fn after_beyond_the_head_is_refused_at_once(app: TestApp) {
+    app.user("customer").await;
+    app.drain_projections().await;
+    let head = app.log_head().await;
+    let started = Instant::now();
+    let (status, problem) = app
+        .get(&format!("/api/v1/listings?after={}", head + 1000), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(fields(&problem), ["after"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    let (status, _) = app
+        .get(&format!("/api/v1/listings?after={head}"), None)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
