@@ -5,6 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A clean clone in CI builds everything once: incremental caches would only double the
+# target directory (a CI run once died of a full disk in clippy).
+if [ -n "${CI:-}" ]; then
+    export CARGO_INCREMENTAL=0
+fi
+echo "==> disk: $(df -h --output=avail . | tail -1 | tr -d ' ') free where the build runs"
+
 state=$(mktemp -d "${TMPDIR:-/tmp}/boxoffice-test.XXXXXX")
 chmod 755 "$state"
 cleanup() {

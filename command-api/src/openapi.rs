@@ -1,8 +1,6 @@
 //! The command API's part of the OpenAPI 3.1 contract, generated from the handlers'
 //! annotations; `http_kit::app` merges it with the other parts into the served document.
 
-pub mod bodies;
-
 pub use http_kit::openapi::{problems, IdempotencyKeyHeader};
 use utoipa::OpenApi;
 
