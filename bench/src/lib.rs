@@ -2,6 +2,7 @@
 //! in-process app.
 
 pub mod app;
+pub mod external;
 
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};

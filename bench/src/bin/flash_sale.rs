@@ -6,19 +6,27 @@
 //! `catalog` checkpoint every millisecond to measure how long after a booking's answer
 //! its position becomes visible on the read side.
 //!
+//!
+//! With `--external`, the same sale also drives a `boxoffice serve` child process (the
+//! release binary beside this one, or `--server-bin`) over loopback and reports the
+//! server's CPU per confirmed booking from `/proc`, PostgreSQL's backends included.
+//!
 //! `cargo run --release -p bench --bin flash-sale -- --postgres-url postgres://…`
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
+use bench::external::{self, CpuProbe, CpuReading, ServerProcess};
 use clap::Parser;
 use command_api::ApiConfig;
 use domain::listing::ListingState;
-use domain::{Aggregate, ListingAggregate};
+use domain::{Actor, Aggregate, ListingAggregate, Role, UserId};
 use eventlog::testing::TestDb;
 use eventlog::{EventLog, StreamId};
+use http_kit::jwt::Keys;
 use projections::status::checkpoint_name;
 use rand::Rng;
 use serde_json::{json, Value};
@@ -44,12 +52,25 @@ struct Args {
     /// PostgreSQL server to create scratch databases on (else only SQLite runs).
     #[arg(long, env = "TEST_DATABASE_URL")]
     postgres_url: Option<String>,
+    /// Also run the sale against an external `boxoffice serve` process and report its
+    /// CPU per confirmed booking.
+    #[arg(long)]
+    external: bool,
+    /// The `boxoffice` binary for `--external` (default: the one beside this benchmark).
+    #[arg(long)]
+    server_bin: Option<PathBuf>,
 }
+
+/// The JWT secret of the external server, which the benchmark signs its buyers' tokens
+/// with: every buyer comes from 127.0.0.1, whose log-ins the server rightly limits.
+const EXTERNAL_SECRET: &str = "flash-sale-external-secret-0123456789";
 
 struct Server {
     url: String,
     log: EventLog,
     db: TestDb,
+    /// The external process, its CPU probe and the keys its tokens are signed with.
+    external: Option<(ServerProcess, CpuProbe, Keys)>,
 }
 
 async fn start(db: TestDb, hot: bool, run_projections: bool) -> anyhow::Result<Server> {
@@ -65,6 +86,30 @@ async fn start(db: TestDb, hot: bool, run_projections: bool) -> anyhow::Result<S
         url: app.url,
         log,
         db,
+        external: None,
+    })
+}
+
+/// `boxoffice serve` as a child process on `db`, projections on, as deployed on one node.
+async fn start_external(db: TestDb, binary: &std::path::Path) -> anyhow::Result<Server> {
+    let log = db.log().await;
+    let log_file =
+        std::env::temp_dir().join(format!("flash-sale-serve-{}.log", std::process::id()));
+    let process = ServerProcess::start(
+        binary,
+        db.url(),
+        EXTERNAL_SECRET,
+        &["--web-dir", "/nonexistent"],
+        &log_file,
+    )
+    .await?;
+    let probe = CpuProbe::new(process.pid(), db.url());
+    let keys = Keys::new(EXTERNAL_SECRET.as_bytes(), Duration::from_secs(3600));
+    Ok(Server {
+        url: process.url.clone(),
+        log,
+        db,
+        external: Some((process, probe, keys)),
     })
 }
 
@@ -121,11 +166,14 @@ async fn post(
     Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
+/// Registers a `kind` account and returns an access token for it: from a log-in, or
+/// signed with `keys` (the external server's secret) when given.
 async fn login(
     client: &reqwest::Client,
     url: &str,
     kind: &str,
     i: usize,
+    keys: Option<&Keys>,
 ) -> anyhow::Result<String> {
     let email = format!("{kind}{i}-{}@bench.example", uuid::Uuid::new_v4().simple());
     let password = "flash sale password";
@@ -138,6 +186,16 @@ async fn login(
     .await?;
     if status != 201 {
         bail!("register: {status} {body}");
+    }
+    if let Some(keys) = keys {
+        let id: uuid::Uuid = body["user_id"].as_str().context("user id")?.parse()?;
+        let role = if kind == "organizer" {
+            Role::Organizer
+        } else {
+            Role::Customer
+        };
+        let (token, _) = keys.issue(Actor::new(UserId::from(id), role), chrono::Utc::now())?;
+        return Ok(token);
     }
     let (status, body) = post(
         client,
@@ -209,18 +267,23 @@ struct Outcome {
     visible_lag: Vec<u32>,
     /// Answers whose position the catalog had not shown when the watcher stopped.
     never_visible: usize,
+    /// External server only: CPU used during the sale, and its resident memory after it.
+    server_cpu: Option<(CpuReading, f64)>,
 }
 
 async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.buyers + 8)
         .build()?;
-    let organizer = login(&client, &server.url, "organizer", 0).await?;
+    let keys = server.external.as_ref().map(|(_, _, keys)| keys);
+    let organizer = login(&client, &server.url, "organizer", 0, keys).await?;
     let (listing_id, tt) = listing(&client, &server.url, &organizer, args.seats).await?;
     let mut tokens = Vec::with_capacity(args.buyers);
     for i in 0..args.buyers {
-        tokens.push(login(&client, &server.url, "customer", i).await?);
+        tokens.push(login(&client, &server.url, "customer", i, keys).await?);
     }
+    let probe = server.external.as_ref().map(|(_, probe, _)| probe);
+    let cpu_before = probe.map(CpuProbe::read).transpose()?;
     let sold_out = Arc::new(AtomicBool::new(false));
     let errors = Arc::new(AtomicU64::new(0));
     let stop_watch = Arc::new(AtomicBool::new(args.no_projections));
@@ -324,6 +387,9 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     }
     total.elapsed = start.elapsed().as_secs_f64();
     total.errors = errors.load(Ordering::Relaxed);
+    if let (Some(probe), Some(before)) = (probe, cpu_before) {
+        total.server_cpu = Some((probe.read()? - before, probe.rss_mib()?));
+    }
 
     // Let the catalog catch up with the last answer (at most 10 s), then stop watching.
     let newest = if args.no_projections {
@@ -413,6 +479,14 @@ fn report(label: &str, o: &mut Outcome) -> f64 {
         pct(&mut o.confirm_latency, 0.99),
         pct(&mut o.confirm_latency, 1.0)
     );
+    if let Some((cpu, rss)) = o.server_cpu {
+        let per_booking = external::ms_per(cpu.server + cpu.database, o.confirms);
+        println!(
+            "    server CPU per confirmed booking: {per_booking:.2} ms (serve {:.2} ms + database {:.2} ms; hold and confirm together); serve RSS after the sale {rss:.0} MiB",
+            external::ms_per(cpu.server, o.confirms),
+            external::ms_per(cpu.database, o.confirms),
+        );
+    }
     if o.visible_lag.len() + o.never_visible == 0 {
         return rate;
     }
@@ -476,6 +550,35 @@ async fn backend(
         hot_rate,
         plain_rate,
     );
+    if args.external {
+        let binary = external::server_binary(args.server_bin.clone())?;
+        let server = start_external(fresh().await, &binary).await?;
+        let mut out = sale(&server, args).await?;
+        let rate = report(
+            "external serve process (hot writer, projections on)",
+            &mut out,
+        );
+        let noop_rate = noop(&server, args).await?;
+        println!("  no-op GET /health on that process: {noop_rate:.0} requests/s");
+        bench::ratio(
+            "external: booking requests / no-op requests",
+            rate,
+            noop_rate,
+        );
+        if let Some((cpu, _)) = out.server_cpu {
+            let target = if name == "SQLite" { 0.5 } else { 1.0 };
+            let per_booking = external::ms_per(cpu.server + cpu.database, out.confirms);
+            println!(
+                "  {:<58} {per_booking:>12.2} ms  (target <= {target} ms: {})",
+                "server CPU per confirmed booking",
+                if per_booking <= target {
+                    "reached"
+                } else {
+                    "NOT reached"
+                }
+            );
+        }
+    }
     Ok(())
 }
 
