@@ -17,8 +17,9 @@ use crate::db::{fetch_all, PoolConn};
 use crate::state::AppState;
 use crate::store;
 
-/// The log position up to which the last catch-up recomputed deadlines.
-const CATCH_UP_CHECKPOINT: &str = "scheduler.catch-up";
+/// The checkpoint holding the log position up to which the last catch-up recomputed
+/// deadlines.
+pub const CATCH_UP_CHECKPOINT: &str = "scheduler.catch-up";
 
 /// How often the scheduler looks for due deadlines.
 pub const TICK: Duration = Duration::from_millis(500);

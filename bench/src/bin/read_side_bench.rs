@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use clap::Parser;
-use command_api::ApiConfig;
+use command_api::{scheduler, ApiConfig};
 use eventlog::testing::TestDb;
 use eventlog::EventLog;
 use projections::testing::{seed, SeedPlan};
@@ -116,6 +116,34 @@ async fn measure(
     .await)
 }
 
+/// Waits until the started system is idle, so the queries are measured alone: the
+/// scheduler's start-up catch-up done, the seeded data's due deadlines (expired holds)
+/// issued, every projection caught up with the result, and the log unchanged for two
+/// scheduler ticks. Returns how many events it wrote meanwhile.
+async fn settle(log: &EventLog, projections: &projections::Projections) -> anyhow::Result<i64> {
+    let names: Vec<&str> = Projection::ALL.iter().map(|p| p.name()).collect();
+    let started = log.head().await?;
+    let give_up = Instant::now() + Duration::from_secs(120);
+    loop {
+        let head = log.head().await?;
+        if !projections
+            .wait_for(log, &names, head, Duration::from_secs(60))
+            .await?
+        {
+            println!(
+                "  (projections not caught up after 60 s: {:?})",
+                projections.statuses()
+            );
+        }
+        let caught_up = log.checkpoint(scheduler::CATCH_UP_CHECKPOINT).await? >= started;
+        tokio::time::sleep(2 * scheduler::TICK).await;
+        let quiet = log.head().await? == head;
+        if (caught_up && quiet) || Instant::now() > give_up {
+            return Ok(head - started);
+        }
+    }
+}
+
 async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Result<()> {
     println!("\n{name}: {events} events");
     let log = db.log().await;
@@ -166,18 +194,10 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
     }
 
     let app = bench::app::start(log.clone(), ApiConfig::default(), true).await?;
-    let head = log.head().await?;
-    let names: Vec<&str> = Projection::ALL.iter().map(|p| p.name()).collect();
-    let caught_up = app
-        .projections
-        .wait_for(&log, &names, head, Duration::from_secs(60))
-        .await?;
-    if !caught_up {
-        println!(
-            "  (projections not caught up after 60 s: {:?})",
-            app.projections.statuses()
-        );
-    }
+    let written = settle(&log, &app.projections).await?;
+    println!(
+        "  the started system wrote {written} events before the queries (the scheduler's due deadlines), then was idle"
+    );
     let (readers, seconds) = (args.readers, args.seconds);
     let mut search = measure(readers, seconds, &app.url, |_, _| {
         "/api/v1/listings?q=seeded&city=Lyon&limit=20".to_owned()
