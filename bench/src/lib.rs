@@ -1,6 +1,10 @@
 //! Shared helpers for the benchmarks in `src/bin/`: timing loops, figure printing and the
 //! in-process app.
 
+/// The benchmarks run on the allocator the binary runs on (see `src/main.rs`).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod app;
 pub mod external;
 
