@@ -102,6 +102,12 @@ impl System {
         }
         let indexed = command_api::index::reindex(&config.log, &state.recorder).await?;
         tracing::info!(bookings = indexed, "ticket-code index rebuilt");
+        // Before serving, so a token of an account suspended a minute ago is refused by
+        // the first request this process answers.
+        state
+            .access
+            .catch_up(&config.log, state.clock.now())
+            .await?;
         Ok(Self {
             config,
             state,
@@ -141,6 +147,7 @@ impl System {
         let reads = query_api::QueryState::new(
             config.log.clone(),
             state.keys.clone(),
+            state.access.clone(),
             state.clock.clone(),
             registry,
         );
@@ -159,7 +166,7 @@ impl System {
     }
 }
 
-/// The scheduler, and as configured the projections, the relay and the notifier.
+/// The scheduler, the access view's follower, and as configured the projections, the relay and the notifier.
 fn spawn_tasks(
     supervisor: &mut Supervisor,
     config: &Config,
@@ -173,6 +180,15 @@ fn spawn_tasks(
             scheduler.run(shutdown.wait()).await;
             Ok::<(), Infallible>(())
         }
+    });
+    let (access, log, clock) = (
+        state.access.clone(),
+        config.log.clone(),
+        state.clock.clone(),
+    );
+    supervisor.spawn("access", move |shutdown| {
+        let (access, log, clock) = (access.clone(), log.clone(), clock.clone());
+        async move { access.follow(&log, &clock, shutdown.wait()).await }
     });
     if let Some(runner) = config.projections.clone() {
         let (log, registry) = (config.log.clone(), registry.clone());

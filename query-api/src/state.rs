@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use axum::extract::FromRef;
 use eventlog::EventLog;
-use http_kit::{ApiError, Clock, Keys};
+use http_kit::{Access, ApiError, Clock, Keys};
 use projections::status::Projections;
 
 use crate::error::QueryError;
@@ -23,16 +23,26 @@ pub struct QueryState {
     pub clock: Clock,
     /// The projections' progress, for read-your-writes and live streams.
     pub projections: Projections,
+    /// Recent suspensions and role changes (shared with the command API).
+    pub access: Access,
 }
 
 impl QueryState {
-    /// State over `log`, verifying tokens with `keys`, reading time from `clock`.
-    pub fn new(log: EventLog, keys: Keys, clock: Clock, projections: Projections) -> Self {
+    /// State over `log`, verifying tokens with `keys` and `access`, reading time from
+    /// `clock`.
+    pub fn new(
+        log: EventLog,
+        keys: Keys,
+        access: Access,
+        clock: Clock,
+        projections: Projections,
+    ) -> Self {
         Self {
             log,
             keys,
             clock,
             projections,
+            access,
         }
     }
 
@@ -71,5 +81,11 @@ impl FromRef<QueryState> for Keys {
 impl FromRef<QueryState> for Clock {
     fn from_ref(state: &QueryState) -> Self {
         state.clock.clone()
+    }
+}
+
+impl FromRef<QueryState> for Access {
+    fn from_ref(state: &QueryState) -> Self {
+        state.access.clone()
     }
 }

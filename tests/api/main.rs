@@ -23,6 +23,7 @@ macro_rules! api_test {
     };
 }
 
+mod access;
 mod accounts;
 mod bookings;
 mod hardening;

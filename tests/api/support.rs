@@ -34,7 +34,12 @@ pub struct TestApp {
     pub scheduler: command_api::Scheduler,
     /// The projections' statuses (they run inside the app).
     pub projections: projections::Projections,
-    _db: TestDb,
+    /// The app's view of recent suspensions and role changes.
+    pub access: http_kit::Access,
+    /// The database's URL, for a second app on it ([`TestApp::beside`]).
+    db_url: String,
+    /// The database, removed when its first app drops (a second app holds none).
+    _db: Option<TestDb>,
 }
 
 /// A logged-in user.
@@ -66,6 +71,21 @@ impl TestApp {
     /// projection retries and the stuck verdict are quicker.
     pub async fn start(db: TestDb, config: ApiConfig) -> Self {
         let log = db.log().await;
+        let mut app = Self::start_on(log, db.url().to_owned(), config).await;
+        app._db = Some(db);
+        app
+    }
+
+    /// A second app on this app's database, as a second `serve` process would be: its
+    /// own pool, writers, views and clock (at the same time as this one's).
+    pub async fn beside(&self) -> Self {
+        let log = EventLog::connect(&self.db_url).await.expect("connect");
+        let app = Self::start_on(log, self.db_url.clone(), ApiConfig::default()).await;
+        app.clock.advance(self.clock.now() - app.clock.now());
+        app
+    }
+
+    async fn start_on(log: EventLog, db_url: String, config: ApiConfig) -> Self {
         let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
         let system = boxoffice::System::start(boxoffice::Config {
             clock: clock.clone(),
@@ -83,6 +103,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let scheduler = command_api::Scheduler::new(system.state().clone());
+        let access = system.state().access.clone();
         let registry = system.projections().clone();
         tokio::spawn(system.serve(listener, std::future::pending()));
         Self {
@@ -92,7 +113,9 @@ impl TestApp {
             http: reqwest::Client::new(),
             scheduler,
             projections: registry,
-            _db: db,
+            access,
+            db_url,
+            _db: None,
         }
     }
 

@@ -5,6 +5,6 @@ mod auth;
 mod idempotency;
 mod json;
 
-pub use auth::{AuthUser, MaybeUser};
+pub use auth::{AuthUser, MaybeUser, SUSPENDED};
 pub use idempotency::IdempotencyKey;
 pub use json::ApiJson;
