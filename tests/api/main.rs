@@ -27,6 +27,7 @@ mod access;
 mod accounts;
 mod bookings;
 mod hardening;
+mod listing_rules;
 mod listings;
 mod mail;
 mod me_account;
