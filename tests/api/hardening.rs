@@ -1,6 +1,6 @@
 //! Hostile input at the edge (issue 12): problem+json for unknown paths and methods, 415
-//! in the document, tokens from the future, control characters in query parameters, and
-//! `?after=` beyond the log's head.
+//! in the document, tokens from the future, control characters in query parameters,
+//! `?after=` beyond the log's head, and payment tokens that only look like the sandbox's.
 
 use std::time::{Duration, Instant};
 
@@ -8,8 +8,9 @@ use chrono::{TimeDelta, Utc};
 use domain::{Actor, Role, UserId};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
-use serde_json::Value;
+use serde_json::{json, Value};
 
+use crate::bookings::{confirm, hold, published};
 use crate::reads::fields;
 use crate::support::{TestApp, SECRET};
 
@@ -19,6 +20,7 @@ api_test!(
     a_token_issued_in_the_future_is_refused,
     control_characters_in_text_parameters_are_named,
     after_beyond_the_head_is_refused_at_once,
+    only_the_exact_sandbox_token_pays,
 );
 
 async fn problem_of(app: &TestApp, method: reqwest::Method, path: &str) -> (StatusCode, Value) {
@@ -119,4 +121,27 @@ async fn after_beyond_the_head_is_refused_at_once(app: TestApp) {
         .get(&format!("/api/v1/listings?after={head}"), None)
         .await;
     assert_eq!(status, StatusCode::OK);
+}
+
+async fn only_the_exact_sandbox_token_pays(app: TestApp) {
+    let organizer = app.user("organizer").await;
+    let buyer = app.user("customer").await;
+    let (listing, tt) = published(&app, &organizer, 10, 2500).await;
+    let (_, held) = hold(&app, &buyer, &listing, &tt, 1).await;
+    let hold_id = held["hold_id"].as_str().unwrap();
+    let head = app.log_head().await;
+    for near in ["tok_ok\u{0}", "tok_ok ", "tok_okay"] {
+        let body = json!({ "payment_token": near });
+        let (status, problem) = confirm(&app, &buyer, &listing, hold_id, body).await;
+        assert_eq!(
+            status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{near:?}: {problem}"
+        );
+        assert_eq!(fields(&problem), ["payment_token"]);
+    }
+    assert_eq!(app.log_head().await, head, "nothing was booked");
+    let body = json!({ "payment_token": "tok_ok" });
+    let (status, booked) = confirm(&app, &buyer, &listing, hold_id, body).await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
 }
