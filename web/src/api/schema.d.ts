@@ -1014,7 +1014,7 @@ export interface components {
         CapacityBody: {
             /**
              * Format: int32
-             * @description The new capacity; never below the seats already held or sold.
+             * @description The new capacity (up to 1,000,000); never below the seats already held or sold.
              */
             capacity: number;
         };
@@ -1631,7 +1631,7 @@ export interface components {
             ticket_types: components["schemas"]["TicketTypeBody"][];
             /**
              * Format: int32
-             * @description Optional cap on seats across all ticket types.
+             * @description Optional cap on seats across all ticket types (1 to 1,000,000).
              */
             total_capacity?: number | null;
         };
@@ -1954,7 +1954,7 @@ export interface components {
             price: components["schemas"]["PriceBody"];
             /**
              * Format: int32
-             * @description Seats of this type.
+             * @description Seats of this type (1 to 1,000,000).
              */
             capacity: number;
         };

@@ -39,11 +39,14 @@ pub(crate) struct NewListing {
     /// When tickets may be bought.
     sales: SalesBody,
     /// Most seats one hold may take (1 to 100).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 100)]
     max_tickets_per_booking: u32,
     /// At least one.
     ticket_types: Vec<TicketTypeBody>,
-    /// Optional cap on seats across all ticket types.
-    #[serde(default)]
+    /// Optional cap on seats across all ticket types (1 to 1,000,000).
+    #[serde(default, deserialize_with = "http_kit::extract::int32_opt")]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     total_capacity: Option<u32>,
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct DetailsBody {
     /// When tickets may be bought.
     sales: SalesBody,
     /// Most seats one hold may take (1 to 100).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 100)]
     max_tickets_per_booking: u32,
 }
 

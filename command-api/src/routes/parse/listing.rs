@@ -44,7 +44,9 @@ pub(crate) struct TicketTypeBody {
     name: String,
     /// Price per seat.
     price: PriceBody,
-    /// Seats of this type.
+    /// Seats of this type (1 to 1,000,000).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     capacity: u32,
 }
 
