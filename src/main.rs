@@ -133,6 +133,7 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
             hold_minutes: args.hold_minutes,
             offer_minutes: args.offer_minutes,
             hot_writer: args.hot_writer,
+            trusted_proxies: args.trusted_proxies.clone(),
             ..command_api::ApiConfig::default()
         },
         demo: args.demo,

@@ -29,6 +29,7 @@ mod bookings;
 mod hardening;
 mod listing_rules;
 mod listings;
+mod login_limits;
 mod mail;
 mod me_account;
 mod openapi;

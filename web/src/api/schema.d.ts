@@ -74,8 +74,8 @@ export interface paths {
         put?: never;
         /**
          * Logs in: 401 for any wrong e-mail or password, 403 for a suspended account.
-         * @description Failed log-ins per account and attempts per client address are limited (429 with
-         *     `Retry-After`).
+         * @description Failed log-ins are limited (429 with `Retry-After`): per account and client address
+         *     with growing pauses after the first few, and per client address.
          */
         post: operations["log_in"];
         delete?: never;
