@@ -192,6 +192,11 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_TRUSTED_PROXIES", default_value = "")]
     pub trusted_proxies: command_api::auth::rate_limit::TrustedProxies,
 
+    /// Most live availability streams (Server-Sent Events) open at once in this
+    /// process; past it a new one is a 503. Each re-reads its listing every second.
+    #[arg(long, env = "BOXOFFICE_MAX_STREAMS", default_value_t = 1000)]
+    pub max_streams: usize,
+
     /// Load demo data first when the database is empty (what `make run` does).
     #[arg(long, env = "BOXOFFICE_DEMO")]
     pub demo: bool,

@@ -144,6 +144,10 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         notifier: Some(args.notifier.clone()),
         web_dir: Some(args.web_dir.clone()),
         serve: serve_config(args),
+        streams: query_api::StreamLimits {
+            max: args.max_streams,
+            ..query_api::StreamLimits::default()
+        },
         ..boxoffice::Config::new(log, secret)
     }
 }

@@ -26,6 +26,7 @@ macro_rules! api_test {
 mod access;
 mod accounts;
 mod bookings;
+mod bounds;
 mod hardening;
 mod listing_rules;
 mod listings;

@@ -536,7 +536,9 @@ export interface paths {
          * @description Each event is named `availability`, carries the counts as JSON (the shape of
          *     `GET /listings/{listing_id}/availability`) and has the listing's catalog position as
          *     its `id`. The first is sent at once; another only when the counts change. Comments
-         *     keep the connection alive.
+         *     keep the connection alive. A process serves a bounded number of streams at once (503
+         *     past it) and ends each after a while (30 minutes by default); `EventSource`
+         *     reconnects by itself.
          */
         get: operations["availability_stream"];
         put?: never;
