@@ -84,6 +84,10 @@ status=0
     --request-timeout 10 \
     --no-color \
     --warnings off) || status=$?
+if [[ "$status" != 0 ]]; then
+    echo "==> the server's log (warnings and errors), last lines:" >&2
+    tail -40 "$state/serve.err" >&2
+fi
 if grep -q "panicked" "$state/serve.err"; then
     echo "the server panicked:" >&2
     grep -A5 "panicked" "$state/serve.err" >&2

@@ -165,6 +165,14 @@ async fn int32_fields_refuse_two_to_the_31_and_the_schema_says_so(app: TestApp) 
             "{schema}.{property}: {field}"
         );
     }
+    assert_eq!(schemas["NewListing"]["properties"]["title"]["minLength"], 1);
+    let search = &doc["paths"]["/api/v1/listings"]["get"]["parameters"];
+    let min_price = search
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "min_price");
+    assert_eq!(min_price.unwrap()["schema"]["minimum"], 0, "{search}");
     // Every int32 a request body may carry says how large it may be, within int32.
     let bodies = schemas.as_object().unwrap().iter();
     let bodies = bodies.filter(|(name, _)| name.ends_with("Body") || *name == "NewListing");

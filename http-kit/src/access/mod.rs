@@ -22,15 +22,12 @@ use std::future::Future;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use chrono::{DateTime, TimeDelta, Utc};
-use domain::account::AccountEvent;
-use domain::{Actor, UserId};
-use eventlog::{EventLog, LogError};
-use tokio::sync::{watch, Mutex};
-use uuid::Uuid;
-
 use crate::jwt::{Claims, CLOCK_LEEWAY_SECS};
 use crate::Clock;
+use chrono::{DateTime, TimeDelta, Utc};
+use domain::Actor;
+use eventlog::{EventLog, LogError};
+use tokio::sync::{watch, Mutex};
 pub use view::Verdict;
 use view::View;
 
@@ -116,26 +113,18 @@ impl Access {
             let after = self.read().applied;
             let rows = access_events(log, after).await?;
             let full = rows.len() as i64 == BATCH;
-            let mut view = self.write();
-            for (position, stream, payload) in rows {
-                let user = stream
-                    .strip_prefix(UserId::STREAM_PREFIX)
-                    .and_then(|rest| rest.strip_prefix('-'))
-                    .and_then(|id| Uuid::parse_str(id).ok())
-                    .map(UserId::from);
-                let event = serde_json::from_str::<AccountEvent>(&payload);
-                match (user, event) {
-                    (Some(user), Ok(event)) => view.apply(position, user, &event),
-                    _ => {
-                        tracing::error!(event.position = position, "unreadable access event");
-                        view.applied = view.applied.max(position);
-                    }
+            // The guard ends with this block: the next batch is read without it.
+            {
+                let mut view = self.write();
+                for (position, stream, payload) in rows {
+                    view.apply_raw(position, &stream, &payload);
+                }
+                if !full {
+                    view.prune(now, self.inner.keep);
                 }
             }
             if !full {
-                view.prune(now, self.inner.keep);
-                let reached = known.max(view.applied);
-                drop(view);
+                let reached = known.max(self.read().applied);
                 self.inner.reached.send_if_modified(|p| raise(p, reached));
                 return Ok(());
             }
@@ -213,4 +202,56 @@ async fn access_events(log: &EventLog, after: i64) -> Result<Vec<(i64, String, S
         Ok(Vec::new())
     };
     rows.map_err(LogError::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use domain::Role;
+    use eventlog::testing::TestDb;
+    use eventlog::{ExpectedVersion, NewEvent, StreamAppend, StreamId};
+    use serde_json::json;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn a_catch_up_reads_more_access_events_than_one_batch_holds() {
+        let db = TestDb::sqlite();
+        let log = db.log().await;
+        let now = Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap();
+        let mut users = Vec::new();
+        for _ in 0..(BATCH as usize + 100) {
+            let user = uuid::Uuid::now_v7();
+            let payload =
+                json!({"type": "account_suspended", "reason": "spam", "by": user, "at": now});
+            let stream = StreamId::new(format!("user-{user}")).unwrap();
+            let event = NewEvent::new("account_suspended", payload);
+            let append = StreamAppend::new(stream, ExpectedVersion::Any, vec![event]);
+            log.append(vec![append]).await.unwrap();
+            users.push(user);
+        }
+        let access = Access::new(Duration::from_secs(900));
+        let caught_up = tokio::time::timeout(Duration::from_secs(10), access.catch_up(&log, now));
+        caught_up.await.expect("no deadlock").unwrap();
+        assert_eq!(access.remembered(), users.len());
+        assert!(access.position() >= users.len() as i64);
+        let claims = Claims {
+            sub: users[0],
+            role: Role::Customer,
+            iat: now.timestamp(),
+            exp: now.timestamp() + 900,
+            nbf: None,
+            jti: uuid::Uuid::now_v7(),
+        };
+        assert_eq!(access.verdict(&claims), Verdict::Suspended);
+        access
+            .catch_up(&log, now + TimeDelta::hours(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            access.remembered(),
+            0,
+            "pruned once every token of then expired"
+        );
+    }
 }

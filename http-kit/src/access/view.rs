@@ -58,6 +58,23 @@ impl View {
         }
     }
 
+    /// Applies a stored access event (its stream id and payload text as the log holds
+    /// them); an unreadable one is logged and skipped.
+    pub(super) fn apply_raw(&mut self, position: i64, stream: &str, payload: &str) {
+        let user = stream
+            .strip_prefix(UserId::STREAM_PREFIX)
+            .and_then(|rest| rest.strip_prefix('-'))
+            .and_then(|id| uuid::Uuid::parse_str(id).ok())
+            .map(UserId::from);
+        match (user, serde_json::from_str::<AccountEvent>(payload)) {
+            (Some(user), Ok(event)) => self.apply(position, user, &event),
+            _ => {
+                tracing::error!(event.position = position, "unreadable access event");
+                self.applied = self.applied.max(position);
+            }
+        }
+    }
+
     /// Forgets changes older than `keep` at `now`: every token issued before them has
     /// expired, and none is issued to a suspended account, so they can change nothing.
     pub(super) fn prune(&mut self, now: DateTime<Utc>, keep: TimeDelta) {
