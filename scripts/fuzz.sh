@@ -54,7 +54,7 @@ case "$backend" in
 esac
 
 cargo build --quiet --locked --bin boxoffice
-DATABASE_URL="$url" RUST_LOG=warn BOXOFFICE_WEB_DIR="$state/no-web" \
+DATABASE_URL="$url" RUST_LOG="${FUZZ_LOG:-warn}" BOXOFFICE_WEB_DIR="$state/no-web" \
     "$target/debug/boxoffice" serve --addr 127.0.0.1:0 --demo >"$state/serve.out" 2>"$state/serve.err" &
 server=$!
 for _ in $(seq 1 300); do
@@ -81,12 +81,13 @@ status=0
     --max-time "$budget" \
     --workers 1 \
     --seed 12 \
-    --request-timeout 10 \
+    --request-timeout 20 \
     --no-color \
     --warnings off) || status=$?
 if [[ "$status" != 0 ]]; then
     echo "==> the server's log (warnings and errors), last lines:" >&2
     tail -40 "$state/serve.err" >&2
+    [[ -z "${FUZZ_KEEP_LOG:-}" ]] || cp "$state/serve.err" "$FUZZ_KEEP_LOG"
 fi
 if grep -q "panicked" "$state/serve.err"; then
     echo "the server panicked:" >&2

@@ -22,6 +22,7 @@ api_test!(
     after_beyond_the_head_is_refused_at_once,
     only_the_exact_sandbox_token_pays,
     int32_fields_refuse_two_to_the_31_and_the_schema_says_so,
+    a_body_that_never_arrives_in_full_is_answered,
 );
 
 async fn problem_of(app: &TestApp, method: reqwest::Method, path: &str) -> (StatusCode, Value) {
@@ -262,4 +263,24 @@ async fn int32_fields_refuse_two_to_the_31_and_the_schema_says_so(app: TestApp) 
         assert_eq!(fields(&problem), [field], "{path}");
     }
     assert_eq!(app.log_head().await, head, "nothing was written");
+}
+
+async fn a_body_that_never_arrives_in_full_is_answered(app: TestApp) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let buyer = app.user("customer").await;
+    let address = app.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST /api/v1/checkins/undo HTTP/1.1\r\nhost: {address}\r\nauthorization: Bearer {}\r\n\
+         content-type: application/json\r\ncontent-length: 100\r\n\r\n{{\"code\":",
+        buyer.token
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    // The other 90 bytes never come; the server answers instead of waiting for ever.
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(60), stream.read_to_end(&mut answer));
+    read.await.expect("an answer, not a hang").unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
 }
