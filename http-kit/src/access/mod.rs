@@ -36,8 +36,8 @@ const BATCH: i64 = 500;
 /// The follower's longest sleep when no head signal arrives.
 const POLL: Duration = Duration::from_millis(500);
 /// The follower's shortest gap between two reads, so a busy log (a flash sale moves the
-/// head thousands of times a second) costs at most this many cheap queries a second.
-const MIN_GAP: Duration = Duration::from_millis(10);
+/// head thousands of times a second) costs at most 20 cheap queries a second.
+const MIN_GAP: Duration = Duration::from_millis(50);
 
 /// The process's view of recent access changes; clones share it.
 #[derive(Debug, Clone)]
@@ -132,7 +132,7 @@ impl Access {
     }
 
     /// Follows the log until `stop`: a catch-up each time the log's head moves (at most
-    /// every 10 ms) and at least every 500 ms (pruning with `clock`).
+    /// every 50 ms) and at least every 500 ms (pruning with `clock`).
     pub async fn follow(
         &self,
         log: &EventLog,
