@@ -51,3 +51,7 @@ if cargo nextest --version >/dev/null 2>&1; then
 else
     cargo test --workspace --locked
 fi
+
+echo "==> schema-driven fuzzing of the served API (schemathesis), SQLite then PostgreSQL"
+FUZZ_SECONDS=50 scripts/fuzz.sh sqlite
+FUZZ_SECONDS=50 scripts/fuzz.sh postgres

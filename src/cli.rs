@@ -186,6 +186,17 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_MAX_CONNECTIONS", default_value_t = 0)]
     pub max_connections: usize,
 
+    /// Proxies and load balancers, as comma-separated CIDRs (`10.0.0.0/8,192.0.2.7`),
+    /// whose `X-Forwarded-For` names the client for the log-in limits. Empty: the
+    /// connection's peer is the client and the header is ignored (any client can write it).
+    #[arg(long, env = "BOXOFFICE_TRUSTED_PROXIES", default_value = "")]
+    pub trusted_proxies: command_api::auth::rate_limit::TrustedProxies,
+
+    /// Most live availability streams (Server-Sent Events) open at once in this
+    /// process; past it a new one is a 503. Each re-reads its listing every second.
+    #[arg(long, env = "BOXOFFICE_MAX_STREAMS", default_value_t = 1000)]
+    pub max_streams: usize,
+
     /// Load demo data first when the database is empty (what `make run` does).
     #[arg(long, env = "BOXOFFICE_DEMO")]
     pub demo: bool,

@@ -139,6 +139,7 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
             hold_minutes: args.hold_minutes,
             offer_minutes: args.offer_minutes,
             hot_writer: args.hot_writer,
+            trusted_proxies: args.trusted_proxies.clone(),
             ..command_api::ApiConfig::default()
         },
         demo: args.demo,
@@ -149,6 +150,10 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         notifier: Some(args.notifier.clone()),
         web_dir: Some(args.web_dir.clone()),
         serve: serve_config(args),
+        streams: query_api::StreamLimits {
+            max: args.max_streams,
+            ..query_api::StreamLimits::default()
+        },
         ..boxoffice::Config::new(log, secret)
     }
 }

@@ -48,6 +48,8 @@ pub struct Config {
     pub web_dir: Option<std::path::PathBuf>,
     /// Connection hygiene: header-read timeout and the connection cap.
     pub serve: ServeConfig,
+    /// Bounds on live availability streams (how many at once, how long each).
+    pub streams: query_api::StreamLimits,
 }
 
 impl Config {
@@ -70,6 +72,7 @@ impl Config {
             backoff: Backoff::default(),
             web_dir: None,
             serve: ServeConfig::default(),
+            streams: query_api::StreamLimits::default(),
         }
     }
 }
@@ -102,6 +105,12 @@ impl System {
         }
         let indexed = command_api::index::reindex(&config.log, &state.recorder).await?;
         tracing::info!(bookings = indexed, "ticket-code index rebuilt");
+        // Before serving, so a token of an account suspended a minute ago is refused by
+        // the first request this process answers.
+        state
+            .access
+            .catch_up(&config.log, state.clock.now())
+            .await?;
         Ok(Self {
             config,
             state,
@@ -141,9 +150,11 @@ impl System {
         let reads = query_api::QueryState::new(
             config.log.clone(),
             state.keys.clone(),
+            state.access.clone(),
             state.clock.clone(),
             registry,
-        );
+        )
+        .with_stream_limits(config.streams);
         let app = http_kit::app(
             [command_api::api(state), query_api::api(reads)],
             ops.router(),
@@ -159,7 +170,28 @@ impl System {
     }
 }
 
-/// The scheduler, and as configured the projections, the relay and the notifier.
+/// Deletes stored idempotency keys past their age or count bound, once a minute.
+async fn forget_idempotency_keys(
+    log: &EventLog,
+    clock: &Clock,
+    shutdown: crate::supervisor::Shutdown,
+) -> Result<(), command_api::store::StoreError> {
+    let stop = shutdown.wait();
+    tokio::pin!(stop);
+    loop {
+        let max = command_api::idempotency::MAX_KEYS;
+        let forgotten = command_api::idempotency::forget_old(log, clock.now(), max).await?;
+        if forgotten > 0 {
+            tracing::debug!(forgotten, "old idempotency keys deleted");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = &mut stop => return Ok(()),
+        }
+    }
+}
+
+/// The scheduler, the access view's follower, the idempotency-key purge, and as configured the projections, the relay and the notifier.
 fn spawn_tasks(
     supervisor: &mut Supervisor,
     config: &Config,
@@ -173,6 +205,20 @@ fn spawn_tasks(
             scheduler.run(shutdown.wait()).await;
             Ok::<(), Infallible>(())
         }
+    });
+    let (access, log, clock) = (
+        state.access.clone(),
+        config.log.clone(),
+        state.clock.clone(),
+    );
+    supervisor.spawn("access", move |shutdown| {
+        let (access, log, clock) = (access.clone(), log.clone(), clock.clone());
+        async move { access.follow(&log, &clock, shutdown.wait()).await }
+    });
+    let (log, clock) = (config.log.clone(), state.clock.clone());
+    supervisor.spawn("idempotency-keys", move |shutdown| {
+        let (log, clock) = (log.clone(), clock.clone());
+        async move { forget_idempotency_keys(&log, &clock, shutdown).await }
     });
     if let Some(runner) = config.projections.clone() {
         let (log, registry) = (config.log.clone(), registry.clone());

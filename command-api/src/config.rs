@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use crate::auth::rate_limit::TrustedProxies;
+
 /// Policy and limits of the command API.
 #[derive(Debug, Clone)]
 pub struct ApiConfig {
@@ -18,12 +20,15 @@ pub struct ApiConfig {
     pub hot_writer: bool,
     /// Largest accepted request body.
     pub body_limit: usize,
-    /// Failed log-ins allowed per account per window.
-    pub login_failures_per_account: u32,
-    /// Log-in attempts allowed per client address per window.
-    pub login_attempts_per_address: u32,
+    /// Failed log-ins of one account from one client address before each further try
+    /// waits twice as long as the one before (1 s, 2 s, 4 s, ... up to the window).
+    pub login_failures_before_delay: u32,
+    /// Failed log-ins allowed per client address per window (successes are free).
+    pub login_failures_per_address: u32,
     /// The rate-limit window.
     pub login_window: Duration,
+    /// Proxies whose `X-Forwarded-For` names the client (none: the peer is the client).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for ApiConfig {
@@ -35,9 +40,10 @@ impl Default for ApiConfig {
             refresh_ttl: Duration::from_secs(30 * 24 * 3600),
             hot_writer: true,
             body_limit: 64 * 1024,
-            login_failures_per_account: 5,
-            login_attempts_per_address: 30,
+            login_failures_before_delay: 5,
+            login_failures_per_address: 30,
             login_window: Duration::from_secs(15 * 60),
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }

@@ -26,4 +26,9 @@ pub use config::ApiConfig;
 pub use error::{ApiError, Problem};
 pub use routes::{api, documentation};
 pub use scheduler::Scheduler;
+
+/// The bounds on stored `Idempotency-Key`s (age and count) and the purge that keeps them.
+pub mod idempotency {
+    pub use crate::routes::idempotent::{forget_old, MAX_KEYS, RETENTION};
+}
 pub use state::AppState;

@@ -26,12 +26,13 @@ pub enum PaymentError {
 /// How long the sandbox's `tok_timeout` makes the caller wait before failing.
 const SANDBOX_TIMEOUT: Duration = Duration::from_millis(200);
 
-/// Charges the buyer with the sandbox's test tokens:
-/// `tok_ok` (or any token starting `tok_ok`) succeeds, `tok_declined` is declined, and
-/// `tok_timeout` times out. Anything else is rejected as an unknown token.
+/// Charges the buyer with the sandbox's test tokens, matched exactly (byte for byte: a
+/// token with a trailing NUL or space is another token): `tok_ok` succeeds,
+/// `tok_declined` is declined, and `tok_timeout` times out. Anything else is rejected as
+/// an unknown token.
 pub async fn charge(amount: &Money, token: &str) -> Result<PaymentReference, PaymentError> {
     match token {
-        t if t.starts_with("tok_ok") => {
+        "tok_ok" => {
             let reference = format!("pay_{}", Uuid::now_v7().simple());
             tracing::info!(
                 payment.amount_minor = amount.amount_minor(),
@@ -52,4 +53,23 @@ pub async fn charge(amount: &Money, token: &str) -> Result<PaymentReference, Pay
 /// Gives a captured payment back (a confirmation failed after the charge).
 pub async fn refund(_reference: &PaymentReference) {
     tracing::info!("sandbox payment refunded");
+}
+
+#[cfg(test)]
+mod tests {
+    use domain::Currency;
+
+    use super::*;
+
+    #[tokio::test]
+    async fn only_the_exact_sandbox_tokens_are_known() {
+        let amount = Money::new(100, Currency::parse("EUR").unwrap()).unwrap();
+        assert!(charge(&amount, "tok_ok").await.is_ok());
+        for near in ["tok_ok\u{0}", "tok_ok ", "tok_okay", " tok_ok", "TOK_OK"] {
+            assert!(
+                matches!(charge(&amount, near).await, Err(PaymentError::UnknownToken)),
+                "{near:?}"
+            );
+        }
+    }
 }

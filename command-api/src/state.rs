@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use eventlog::EventLog;
+use http_kit::Access;
 
 use crate::auth::jwt::Keys;
 use crate::auth::rate_limit::LoginLimiter;
@@ -29,6 +30,14 @@ pub struct AppState {
     pub recorder: Recorder,
     /// Log-in rate limits (in this process's memory).
     pub limiter: LoginLimiter,
+    /// Recent suspensions and role changes, checked on every authenticated request.
+    pub access: Access,
+}
+
+impl FromRef<AppState> for Access {
+    fn from_ref(state: &AppState) -> Self {
+        state.access.clone()
+    }
 }
 
 impl FromRef<AppState> for Keys {
@@ -56,6 +65,7 @@ impl AppState {
         let recorder = Recorder::start(log.clone());
         let writers = Writers::new(log.clone(), recorder.clone(), config.hot_writer);
         let limiter = LoginLimiter::new(&config);
+        let access = Access::new(config.access_ttl);
         Self {
             log,
             clock,
@@ -64,6 +74,7 @@ impl AppState {
             writers,
             recorder,
             limiter,
+            access,
         }
     }
 }

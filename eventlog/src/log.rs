@@ -237,6 +237,13 @@ impl EventLog {
         self.inner.pool.save_snapshot(snapshot).await
     }
 
+    /// The highest position this process knows committed, updated without a query (by
+    /// this process's appends, PostgreSQL NOTIFY, and [`EventLog::head`]): wait on it to
+    /// learn that the log moved.
+    pub fn watch_head(&self) -> watch::Receiver<i64> {
+        self.inner.head.subscribe()
+    }
+
     pub(crate) fn head_sender(&self) -> &watch::Sender<i64> {
         &self.inner.head
     }

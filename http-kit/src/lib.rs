@@ -3,6 +3,7 @@
 //! metrics, the shared layers, the OpenAPI document, and serving. A service crate exposes
 //! `api(state) -> (Router, OpenApi)`; [`app`] composes the parts into one app.
 
+pub mod access;
 mod app;
 mod convert;
 pub mod error;
@@ -15,6 +16,7 @@ pub mod ops;
 pub mod problem;
 mod serve;
 
+pub use access::Access;
 pub use app::{app, is_server_path, AppConfig, SERVER_PATHS};
 pub use basics::{clock, Clock, Secret};
 pub use error::ApiError;

@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(2, "0002_command_side"),
     step!(3, "0003_notifier"),
     step!(4, "0004_read_models"),
+    step!(5, "0005_bounded_lookups"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

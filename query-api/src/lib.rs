@@ -13,4 +13,4 @@ pub mod views;
 pub use error::QueryError;
 pub use openapi::openapi;
 pub use routes::api;
-pub use state::QueryState;
+pub use state::{QueryState, StreamLimits};

@@ -1,16 +1,37 @@
 //! The query API's state and the read-your-writes wait.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::FromRef;
 use eventlog::EventLog;
-use http_kit::{ApiError, Clock, Keys};
+use http_kit::{Access, ApiError, Clock, Keys};
 use projections::status::Projections;
 
 use crate::error::QueryError;
 
 /// How long a read waits for the projections to reach the `after` position.
 const CATCH_UP: Duration = Duration::from_secs(2);
+
+/// Bounds on live availability streams: each re-reads its listing every second, so
+/// their number is what a process lets clients cost it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StreamLimits {
+    /// Most streams open at once in this process; past it a new one is a 503.
+    pub max: usize,
+    /// A stream ends after this long (`EventSource` reconnects by itself), so a
+    /// forgotten tab does not hold its place for ever.
+    pub max_age: Duration,
+}
+
+impl Default for StreamLimits {
+    fn default() -> Self {
+        Self {
+            max: 1000,
+            max_age: Duration::from_secs(30 * 60),
+        }
+    }
+}
 
 /// Everything a read handler needs, cheap to clone.
 #[derive(Debug, Clone)]
@@ -23,17 +44,47 @@ pub struct QueryState {
     pub clock: Clock,
     /// The projections' progress, for read-your-writes and live streams.
     pub projections: Projections,
+    /// Recent suspensions and role changes (shared with the command API).
+    pub access: Access,
+    /// How many streams may open, and for how long.
+    pub stream_limits: StreamLimits,
+    /// One permit per open stream.
+    pub streams: Arc<tokio::sync::Semaphore>,
 }
 
 impl QueryState {
-    /// State over `log`, verifying tokens with `keys`, reading time from `clock`.
-    pub fn new(log: EventLog, keys: Keys, clock: Clock, projections: Projections) -> Self {
+    /// State over `log`, verifying tokens with `keys` and `access`, reading time from
+    /// `clock`.
+    pub fn new(
+        log: EventLog,
+        keys: Keys,
+        access: Access,
+        clock: Clock,
+        projections: Projections,
+    ) -> Self {
         Self {
             log,
             keys,
             clock,
             projections,
+            access,
+            stream_limits: StreamLimits::default(),
+            streams: Arc::new(tokio::sync::Semaphore::new(StreamLimits::default().max)),
         }
+    }
+
+    /// The same state with other stream limits.
+    pub fn with_stream_limits(self, limits: StreamLimits) -> Self {
+        Self {
+            stream_limits: limits,
+            streams: Arc::new(tokio::sync::Semaphore::new(limits.max)),
+            ..self
+        }
+    }
+
+    /// How many availability streams are open.
+    pub fn open_streams(&self) -> usize {
+        self.stream_limits.max - self.streams.available_permits()
     }
 
     /// Waits until every projection in `names` has applied `after` (when given); a 503
@@ -71,5 +122,11 @@ impl FromRef<QueryState> for Keys {
 impl FromRef<QueryState> for Clock {
     fn from_ref(state: &QueryState) -> Self {
         state.clock.clone()
+    }
+}
+
+impl FromRef<QueryState> for Access {
+    fn from_ref(state: &QueryState) -> Self {
+        state.access.clone()
     }
 }

@@ -39,9 +39,10 @@ async fn an_organizer_adds_a_ticket_type_and_buyers_can_hold_it(app: TestApp) {
         .await;
     assert_eq!(
         status,
-        StatusCode::CONFLICT,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "one currency per listing: {problem}"
     );
+    assert_eq!(problem["errors"][0]["field"], "price.currency", "{problem}");
 }
 
 async fn capacity_never_drops_below_what_is_held_or_sold(app: TestApp) {

@@ -23,10 +23,14 @@ macro_rules! api_test {
     };
 }
 
+mod access;
 mod accounts;
 mod bookings;
+mod bounds;
 mod hardening;
+mod listing_rules;
 mod listings;
+mod login_limits;
 mod mail;
 mod me_account;
 mod openapi;

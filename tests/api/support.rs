@@ -34,7 +34,14 @@ pub struct TestApp {
     pub scheduler: command_api::Scheduler,
     /// The projections' statuses (they run inside the app).
     pub projections: projections::Projections,
-    _db: TestDb,
+    /// The app's view of recent suspensions and role changes.
+    pub access: http_kit::Access,
+    /// The command API's state (writers, limits), for assertions on what it holds.
+    pub state: command_api::AppState,
+    /// The database's URL, for a second app on it ([`TestApp::beside`]).
+    db_url: String,
+    /// The database, removed when its first app drops (a second app holds none).
+    _db: Option<TestDb>,
 }
 
 /// A logged-in user.
@@ -65,11 +72,34 @@ impl TestApp {
     /// that the notifier is off (the mail tests run their own against the SMTP server) and
     /// projection retries and the stuck verdict are quicker.
     pub async fn start(db: TestDb, config: ApiConfig) -> Self {
+        Self::start_with(db, |system| system.api = config).await
+    }
+
+    /// Like [`TestApp::start`] with the system's config changed by `tweak` first.
+    pub async fn start_with(db: TestDb, tweak: impl FnOnce(&mut boxoffice::Config)) -> Self {
         let log = db.log().await;
+        let mut app = Self::start_on(log, db.url().to_owned(), tweak).await;
+        app._db = Some(db);
+        app
+    }
+
+    /// A second app on this app's database, as a second `serve` process would be: its
+    /// own pool, writers, views and clock (at the same time as this one's).
+    pub async fn beside(&self) -> Self {
+        let log = EventLog::connect(&self.db_url).await.expect("connect");
+        let app = Self::start_on(log, self.db_url.clone(), |_| {}).await;
+        app.clock.advance(self.clock.now() - app.clock.now());
+        app
+    }
+
+    async fn start_on(
+        log: EventLog,
+        db_url: String,
+        tweak: impl FnOnce(&mut boxoffice::Config),
+    ) -> Self {
         let clock = Clock::manual(Utc.with_ymd_and_hms(2026, 6, 1, 9, 0, 0).unwrap());
-        let system = boxoffice::System::start(boxoffice::Config {
+        let mut config = boxoffice::Config {
             clock: clock.clone(),
-            api: config,
             projections: Some(projections::RunnerConfig {
                 max_backoff: std::time::Duration::from_millis(500),
                 ..projections::RunnerConfig::default()
@@ -77,12 +107,16 @@ impl TestApp {
             stuck_after: std::time::Duration::from_secs(2),
             notifier: None,
             ..boxoffice::Config::new(log.clone(), Secret::new(SECRET))
-        })
-        .await
-        .expect("the system starts");
+        };
+        tweak(&mut config);
+        let system = boxoffice::System::start(config)
+            .await
+            .expect("the system starts");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
         let scheduler = command_api::Scheduler::new(system.state().clone());
+        let access = system.state().access.clone();
+        let state = system.state().clone();
         let registry = system.projections().clone();
         tokio::spawn(system.serve(listener, std::future::pending()));
         Self {
@@ -92,7 +126,10 @@ impl TestApp {
             http: reqwest::Client::new(),
             scheduler,
             projections: registry,
-            _db: db,
+            access,
+            state,
+            db_url,
+            _db: None,
         }
     }
 

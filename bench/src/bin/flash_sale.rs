@@ -78,7 +78,7 @@ async fn start(db: TestDb, hot: bool, run_projections: bool) -> anyhow::Result<S
     let config = ApiConfig {
         hot_writer: hot,
         // Every buyer logs in from 127.0.0.1 here.
-        login_attempts_per_address: u32::MAX,
+        login_failures_per_address: u32::MAX,
         ..ApiConfig::default()
     };
     let app = bench::app::start(log.clone(), config, run_projections).await?;

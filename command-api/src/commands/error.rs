@@ -19,8 +19,8 @@ pub enum CommandError {
     /// A value the command was given is unusable here (`field` names it).
     #[error("{field}: {message}")]
     Invalid {
-        /// The request field it came from.
-        field: &'static str,
+        /// The request field it came from (a path, e.g. `ticket_types[1].name`).
+        field: String,
         /// What is wrong and what would be right.
         message: String,
     },
@@ -60,9 +60,9 @@ pub enum CommandError {
 
 impl CommandError {
     /// A value named by `field` is unusable.
-    pub fn invalid(field: &'static str, message: impl ToString) -> Self {
+    pub fn invalid(field: impl Into<String>, message: impl ToString) -> Self {
         Self::Invalid {
-            field,
+            field: field.into(),
             message: message.to_string(),
         }
     }

@@ -1,6 +1,11 @@
 //! `Idempotency-Key` handling: the first answer to a (user, key) is stored and returned
 //! to every retry, even if the command would now be rejected; the same key with another
 //! request is a 422; a retry while the first is still running is a 409.
+//!
+//! Keys are the clients' to choose, so what they cost is bounded: a key is kept for
+//! [`RETENTION`] (a day, as payment APIs do; a retry comes within minutes), then it is
+//! forgotten (a reuse after that is a new request) and [`forget_old`] deletes it; and
+//! the table never keeps more than [`MAX_KEYS`], the oldest going first.
 
 use std::future::Future;
 
@@ -18,6 +23,10 @@ use crate::state::AppState;
 
 /// A key stuck "in progress" this long (its request died) may be taken over.
 const STALE_MILLIS: i64 = 60_000;
+/// How long a key is remembered.
+pub const RETENTION: chrono::TimeDelta = chrono::TimeDelta::hours(24);
+/// Most keys kept at once (all users); past it the oldest are deleted.
+pub const MAX_KEYS: i64 = 1_000_000;
 
 /// Runs `work` at most once per (user, key): answers retries from the stored result.
 pub(crate) async fn once<B, T, F>(
@@ -110,6 +119,23 @@ async fn claim<B: Serialize>(
             "retry with the same Idempotency-Key".into(),
         ));
     };
+    if now - created_at > RETENTION.num_milliseconds() {
+        // Forgotten: this is a new request under an old key.
+        let renewed = exec!(
+            conn.db(),
+            "UPDATE idempotency_keys SET request_hash = $1, status = NULL, response = NULL, \
+             created_at = $2 WHERE scope = $3 AND created_at = $4",
+            &hash,
+            now,
+            &scope,
+            created_at
+        )?;
+        return if renewed == 1 {
+            Ok(Claim::Fresh(scope))
+        } else {
+            Err(in_progress())
+        };
+    }
     if stored_hash != hash {
         return Err(ApiError::IdempotencyMismatch(
             "this Idempotency-Key was used for a different request; use a new key".into(),
@@ -174,4 +200,28 @@ async fn remember<T: Serialize>(
         scope
     )?;
     Ok(())
+}
+
+/// Deletes the keys older than [`RETENTION`] at `now`, then the oldest beyond
+/// [`MAX_KEYS`] (`max` in tests); returns how many went. Run every minute by `serve`.
+pub async fn forget_old(
+    log: &eventlog::EventLog,
+    now: chrono::DateTime<chrono::Utc>,
+    max: i64,
+) -> Result<u64, crate::store::StoreError> {
+    let mut conn = PoolConn::acquire(log).await?;
+    let before = (now - RETENTION).timestamp_millis();
+    let old = exec!(
+        conn.db(),
+        "DELETE FROM idempotency_keys WHERE created_at < $1",
+        before
+    )?;
+    // The newest `max` stay; a NULL cut-off (fewer keys) deletes nothing.
+    let over = exec!(
+        conn.db(),
+        "DELETE FROM idempotency_keys WHERE created_at < (SELECT created_at \
+         FROM idempotency_keys ORDER BY created_at DESC LIMIT 1 OFFSET $1)",
+        max - 1
+    )?;
+    Ok(old + over)
 }

@@ -6,7 +6,7 @@ mod accounts;
 mod bookings;
 mod checkin;
 mod holds;
-mod idempotent;
+pub(crate) mod idempotent;
 mod listings;
 mod parse;
 mod reply;

@@ -125,6 +125,11 @@ impl Writers {
         job.fail(WriteError::Lost("no listing writer accepted the command"));
     }
 
+    /// How many listing writers are running (each holds one listing's state).
+    pub fn running(&self) -> usize {
+        self.inner.writers.lock().expect("writers lock").len()
+    }
+
     /// Removes `listing`'s writer if it is still `sender` (called by a retiring writer).
     fn retire(&self, listing: ListingId, sender: &mpsc::Sender<BoxedJob>) {
         let mut writers = self.inner.writers.lock().expect("writers lock");

@@ -42,10 +42,21 @@ async fn run(
     let stream = store::stream_id(listing.stream_id());
     let mut loaded: Option<Loaded<ListingState>> = None;
     loop {
-        let first = match tokio::time::timeout(IDLE, queue.recv()).await {
+        // A writer of a listing that does not exist (its id was made up, or its creation
+        // was refused) keeps nothing worth keeping: it retires at once, so ids a client
+        // invents cost no task and no memory once answered.
+        let absent = loaded.as_ref().is_some_and(|l| l.version == 0);
+        let next = if absent {
+            Err(())
+        } else {
+            tokio::time::timeout(IDLE, queue.recv())
+                .await
+                .map_err(|_| ())
+        };
+        let first = match next {
             Ok(Some(job)) => job,
             Ok(None) => break,
-            Err(_) => {
+            Err(()) => {
                 // Retire: leave the registry, then finish whatever raced in.
                 writers.retire(listing, &own);
                 queue.close();

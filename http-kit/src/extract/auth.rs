@@ -5,17 +5,22 @@ use axum::http::header;
 use axum::http::request::Parts;
 use domain::Actor;
 
+use crate::access::Access;
 use crate::error::ApiError;
 use crate::jwt::Keys;
 use crate::Clock;
 
-/// The caller, proven by a valid access token.
+/// The caller, proven by a valid access token, with the role the log gives now (see
+/// [`Access`]); a suspended account is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AuthUser(pub Actor);
 
 /// The caller if a token was sent (a bad token is still a 401).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MaybeUser(pub Option<Actor>);
+
+/// The answer to any request of a suspended account (log-in and refresh say the same).
+pub const SUSPENDED: &str = "this account is suspended; contact support";
 
 fn bearer(parts: &Parts) -> Option<&str> {
     parts
@@ -34,6 +39,7 @@ where
     S: Send + Sync,
     Keys: FromRef<S>,
     Clock: FromRef<S>,
+    Access: FromRef<S>,
 {
     type Rejection = ApiError;
 
@@ -46,7 +52,10 @@ where
         let claims = keys
             .verify(token, now)
             .map_err(|m| ApiError::Unauthorized(m.into()))?;
-        Ok(Self(claims.actor()))
+        Access::from_ref(state)
+            .actor(&claims)
+            .map(Self)
+            .ok_or_else(|| ApiError::Forbidden(SUSPENDED.into()))
     }
 }
 
@@ -55,6 +64,7 @@ where
     S: Send + Sync,
     Keys: FromRef<S>,
     Clock: FromRef<S>,
+    Access: FromRef<S>,
 {
     type Rejection = ApiError;
 

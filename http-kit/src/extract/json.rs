@@ -8,6 +8,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::ApiError;
 
+/// How long a request body may take to arrive once its head has: a client that declares
+/// more bytes than it sends (or sends them a byte a second) would otherwise hold its
+/// connection and task for ever; the head has its own timeout in [`crate::serve_with`].
+pub const BODY_READ_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A JSON request body of type `T`.
 #[derive(Debug, Clone)]
 pub struct ApiJson<T>(pub T);
@@ -34,7 +39,7 @@ where
                 "send the body as JSON with Content-Type: application/json".into(),
             ));
         }
-        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let bytes = read_body(req, state).await?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -49,11 +54,22 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state).await.map_err(body_error)?;
+        let bytes = read_body(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(None);
         }
         parse(&bytes).map(|value| Some(ApiJson(value)))
+    }
+}
+
+/// The whole body, within [`BODY_READ_TIMEOUT`] (else a 400).
+async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    match tokio::time::timeout(BODY_READ_TIMEOUT, Bytes::from_request(req, state)).await {
+        Ok(read) => read.map_err(body_error),
+        Err(_) => Err(ApiError::BadRequest(format!(
+            "the request body did not arrive in full within {} seconds",
+            BODY_READ_TIMEOUT.as_secs()
+        ))),
     }
 }
 

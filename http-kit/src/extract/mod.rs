@@ -3,8 +3,10 @@
 
 mod auth;
 mod idempotency;
-mod json;
+pub mod int32;
+pub(crate) mod json;
 
-pub use auth::{AuthUser, MaybeUser};
+pub use auth::{AuthUser, MaybeUser, SUSPENDED};
 pub use idempotency::IdempotencyKey;
+pub use int32::{int32, int32_opt};
 pub use json::ApiJson;

@@ -42,8 +42,10 @@ pub(crate) struct SearchParams {
     /// Only listings starting at or before this time (RFC 3339).
     starts_before: Option<DateTime<Utc>>,
     /// Only listings with a ticket at or above this price (minor units).
+    #[param(minimum = 0)]
     min_price: Option<i64>,
     /// Only listings with a ticket at or below this price (minor units).
+    #[param(minimum = 0)]
     max_price: Option<i64>,
     /// Only listings with free seats (true) or sold out (false).
     has_seats: Option<bool>,

@@ -9,6 +9,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::Stream;
 use http_kit::extract::MaybeUser;
 use http_kit::openapi::problems;
+use http_kit::ApiError;
 use projections::status::ListingsChanged;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
@@ -34,7 +35,9 @@ pub(super) fn routes() -> OpenApiRouter<QueryState> {
 /// Each event is named `availability`, carries the counts as JSON (the shape of
 /// `GET /listings/{listing_id}/availability`) and has the listing's catalog position as
 /// its `id`. The first is sent at once; another only when the counts change. Comments
-/// keep the connection alive.
+/// keep the connection alive. A process serves a bounded number of streams at once (503
+/// past it) and ends each after a while (30 minutes by default); `EventSource`
+/// reconnects by itself.
 #[utoipa::path(
     get,
     path = "/listings/{listing_id}/availability/stream",
@@ -56,10 +59,18 @@ async fn availability_stream(
     Path(listing): Path<String>,
     params: Params,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, QueryError> {
+    let permit = state.streams.clone().try_acquire_owned().map_err(|_| {
+        ApiError::Unavailable(
+            "too many live streams are open on this server; retry, or poll /availability".into(),
+        )
+    })?;
     // Subscribe before the first read, so no change between the two is missed.
     let changes = state.projections.subscribe_listings();
     let (detail, position) = visible(&state, &params, &listing, actor.as_ref()).await?;
+    let ends_at = Instant::now() + state.stream_limits.max_age;
     let watch = Watch {
+        _permit: permit,
+        ends_at,
         listing: detail.id.to_string(),
         state,
         actor,
@@ -76,6 +87,10 @@ async fn availability_stream(
 
 /// One open stream: what it watches and what it last sent.
 struct Watch {
+    /// Its place among the process's open streams, given back when it drops.
+    _permit: tokio::sync::OwnedSemaphorePermit,
+    /// When the stream ends, however lively.
+    ends_at: Instant,
     listing: String,
     state: QueryState,
     actor: Option<domain::Actor>,
@@ -88,6 +103,9 @@ impl Watch {
     /// The next event to send; None ends the stream (the listing is gone from view).
     async fn next(&mut self) -> Option<Event> {
         loop {
+            if Instant::now() >= self.ends_at {
+                return None;
+            }
             let current = match self.first.take() {
                 Some(first) => first,
                 None => {
@@ -117,7 +135,7 @@ impl Watch {
 
     /// Returns when this listing changed in this process, or after [`RECHECK`].
     async fn wait(&mut self) {
-        let deadline = Instant::now() + RECHECK;
+        let deadline = (Instant::now() + RECHECK).min(self.ends_at);
         loop {
             match tokio::time::timeout_at(deadline, self.changes.recv()).await {
                 Err(_elapsed) => return,

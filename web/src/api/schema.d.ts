@@ -74,8 +74,8 @@ export interface paths {
         put?: never;
         /**
          * Logs in: 401 for any wrong e-mail or password, 403 for a suspended account.
-         * @description Failed log-ins per account and attempts per client address are limited (429 with
-         *     `Retry-After`).
+         * @description Failed log-ins are limited (429 with `Retry-After`): per account and client address
+         *     with growing pauses after the first few, and per client address.
          */
         post: operations["log_in"];
         delete?: never;
@@ -536,7 +536,9 @@ export interface paths {
          * @description Each event is named `availability`, carries the counts as JSON (the shape of
          *     `GET /listings/{listing_id}/availability`) and has the listing's catalog position as
          *     its `id`. The first is sent at once; another only when the counts change. Comments
-         *     keep the connection alive.
+         *     keep the connection alive. A process serves a bounded number of streams at once (503
+         *     past it) and ends each after a while (30 minutes by default); `EventSource`
+         *     reconnects by itself.
          */
         get: operations["availability_stream"];
         put?: never;
@@ -1014,7 +1016,7 @@ export interface components {
         CapacityBody: {
             /**
              * Format: int32
-             * @description The new capacity; never below the seats already held or sold.
+             * @description The new capacity (up to 1,000,000); never below the seats already held or sold.
              */
             capacity: number;
         };
@@ -1631,7 +1633,7 @@ export interface components {
             ticket_types: components["schemas"]["TicketTypeBody"][];
             /**
              * Format: int32
-             * @description Optional cap on seats across all ticket types.
+             * @description Optional cap on seats across all ticket types (1 to 1,000,000).
              */
             total_capacity?: number | null;
         };
@@ -1954,7 +1956,7 @@ export interface components {
             price: components["schemas"]["PriceBody"];
             /**
              * Format: int32
-             * @description Seats of this type.
+             * @description Seats of this type (1 to 1,000,000).
              */
             capacity: number;
         };

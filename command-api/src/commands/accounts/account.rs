@@ -15,6 +15,15 @@ use crate::store::{self, Loaded, StoreError};
 /// How often a command is decided again after another request changed the account.
 const ATTEMPTS: usize = 3;
 
+/// Catches this process's access view up with an access change just appended, so the
+/// next request of the account, here, already sees it (other processes follow the log).
+/// A failure only delays it until the follower's next read, so it is logged, not returned.
+pub(super) async fn take_effect(state: &crate::state::AppState) {
+    if let Err(error) = state.access.catch_up(&state.log, state.clock.now()).await {
+        tracing::warn!(%error, "the access view did not catch up; its follower will");
+    }
+}
+
 /// Loads the account stream of `user_id`.
 pub(super) async fn load(
     log: &EventLog,

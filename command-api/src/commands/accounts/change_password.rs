@@ -27,9 +27,10 @@ pub async fn change_password(
         .state
         .account()
         .ok_or_else(|| CommandError::Unauthorized("this account no longer exists".into()))?;
-    // A stolen access token must not become a way to guess the password.
+    // A stolen access token must not become a way to guess the password: its wrong
+    // guesses pause like log-ins (keyed by the account alone: only its token gets here).
     let key = AccountKey::of_email(account.email.as_str());
-    state.limiter.attempt_on(&key, now).map_err(limited)?;
+    state.limiter.attempt(&key, None, now).map_err(limited)?;
     let phc = account.password_hash.as_str().to_owned();
     if !password::verify(current, phc).await {
         return Err(CommandError::invalid(
@@ -37,7 +38,7 @@ pub async fn change_password(
             "this is not the current password",
         ));
     }
-    state.limiter.succeeded(&key);
+    state.limiter.succeeded(&key, None, now);
     let hash = password::hash(new).await?;
     let password_hash = PasswordHash::parse(&hash).map_err(anyhow::Error::from)?;
     let meta = store::metadata(actor.user_id);

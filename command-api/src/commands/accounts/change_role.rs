@@ -9,6 +9,7 @@ use eventlog::EventLog;
 use super::account;
 use crate::commands::replies::AccountChanged;
 use crate::commands::CommandError;
+use crate::state::AppState;
 use crate::store;
 
 /// Refuses a non-admin before anything about other accounts is looked up or parsed.
@@ -48,4 +49,18 @@ pub async fn change_role(
     })
     .await?;
     Ok(AccountChanged { user_id, position })
+}
+
+/// [`change_role`] from an API request: the new role holds for the account's next
+/// request in this process before the answer (other processes follow the log).
+pub async fn change_role_now(
+    state: &AppState,
+    actor: Actor,
+    user_id: UserId,
+    role: Role,
+) -> Result<AccountChanged, CommandError> {
+    let now = state.clock.now();
+    let changed = change_role(&state.log, now, actor, user_id, role).await?;
+    account::take_effect(state).await;
+    Ok(changed)
 }

@@ -27,8 +27,8 @@ async fn decoy_hash() -> Result<String, CommandError> {
 }
 
 /// Opens a session for `email` and `password` from `address`: unauthorized for any
-/// wrong e-mail or password, forbidden for a suspended account, limited per account
-/// and per address.
+/// wrong e-mail or password, forbidden for a suspended account, failures limited per
+/// account and address (growing pauses) and per address.
 pub async fn log_in(
     state: &AppState,
     address: Option<IpAddr>,
@@ -36,10 +36,9 @@ pub async fn log_in(
     password: String,
 ) -> Result<Session, CommandError> {
     let now = state.clock.now();
-    state.limiter.attempt_from(address, now).map_err(limited)?;
     let email = email.trim().to_lowercase();
     let key = AccountKey::of_email(&email);
-    state.limiter.attempt_on(&key, now).map_err(limited)?;
+    state.limiter.attempt(&key, address, now).map_err(limited)?;
 
     let account = account::find_by_email(&state.log, &email).await?;
     let phc = match &account {
@@ -51,7 +50,7 @@ pub async fn log_in(
         tracing::info!("log-in refused: wrong e-mail or password");
         return Err(CommandError::Unauthorized(WRONG_CREDENTIALS.into()));
     };
-    state.limiter.succeeded(&key);
+    state.limiter.succeeded(&key, address, now);
     // Only someone who knows the password learns that the account is suspended.
     if !account.is_active() {
         return Err(suspended());

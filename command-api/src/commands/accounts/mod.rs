@@ -18,7 +18,7 @@ mod verify;
 
 pub use account::user_by_email;
 pub use change_password::change_password;
-pub use change_role::{change_role, ensure_admin};
+pub use change_role::{change_role, change_role_now, ensure_admin};
 pub use log_in::log_in;
 pub use log_out::log_out;
 pub use refresh::refresh;

@@ -21,5 +21,6 @@ pub async fn reinstate(
         ReinstateAccount { actor, now }.into()
     })
     .await?;
+    account::take_effect(state).await;
     Ok(AccountChanged { user_id, position })
 }

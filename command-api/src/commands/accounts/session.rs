@@ -57,7 +57,7 @@ pub(super) fn session(
 
 /// The answer to a suspended account's log-in or refresh.
 pub(super) fn suspended() -> CommandError {
-    CommandError::Forbidden("this account is suspended; contact support".into())
+    CommandError::Forbidden(http_kit::extract::SUSPENDED.into())
 }
 
 /// The answer to a refresh token whose session has ended.

@@ -28,5 +28,6 @@ pub async fn suspend(
         .into()
     })
     .await?;
+    account::take_effect(state).await;
     Ok(AccountChanged { user_id, position })
 }

@@ -3,6 +3,7 @@
 use domain::listing::{AddTicketType, NewTicketType};
 use domain::{Actor, ListingId};
 
+use super::rules::{self, Request};
 use crate::commands::replies::TicketTypeAdded;
 use crate::commands::{metadata, CommandError};
 use crate::state::AppState;
@@ -23,7 +24,8 @@ pub async fn add_ticket_type(
     let position = state
         .writers
         .decide(listing_id, metadata(&actor), command.into())
-        .await??;
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::TicketType))?;
     Ok(TicketTypeAdded {
         listing_id,
         ticket_type_id,

@@ -3,6 +3,7 @@
 use domain::listing::ChangeTicketTypeCapacity;
 use domain::{Actor, ListingId, TicketTypeId};
 
+use super::rules::{self, Request};
 use crate::commands::replies::ListingChanged;
 use crate::commands::{metadata, minutes, CommandError};
 use crate::state::AppState;
@@ -25,7 +26,8 @@ pub async fn change_capacity(
     let position = state
         .writers
         .decide(listing_id, metadata(&actor), command.into())
-        .await??;
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::Capacity))?;
     Ok(ListingChanged {
         listing_id,
         position,

@@ -4,6 +4,7 @@ use domain::listing::{CreateListing, ListingDetails, NewTicketType};
 use domain::{Actor, ListingId};
 use uuid::Uuid;
 
+use super::rules::{self, Request};
 use crate::commands::replies::ListingCreated;
 use crate::commands::{metadata, CommandError};
 use crate::state::AppState;
@@ -18,6 +19,8 @@ pub async fn create(
 ) -> Result<ListingCreated, CommandError> {
     let listing_id = ListingId::from(Uuid::now_v7());
     let ticket_type_ids = ticket_types.iter().map(|t| t.id).collect();
+    // Kept for naming a refused ticket type by its place in the request.
+    let requested = ticket_types.clone();
     let command = CreateListing {
         actor,
         listing_id,
@@ -29,7 +32,8 @@ pub async fn create(
     let position = state
         .writers
         .decide(listing_id, metadata(&actor), command.into())
-        .await??;
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::Create(&requested)))?;
     Ok(ListingCreated {
         listing_id,
         ticket_type_ids,

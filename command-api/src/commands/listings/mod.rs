@@ -7,6 +7,7 @@ mod change_capacity;
 mod close;
 mod create;
 mod publish;
+mod rules;
 mod update_details;
 
 pub use add_ticket_type::add_ticket_type;

@@ -3,6 +3,7 @@
 use domain::listing::{ListingDetails, UpdateListingDetails};
 use domain::{Actor, ListingId};
 
+use super::rules::{self, Request};
 use crate::commands::replies::ListingChanged;
 use crate::commands::{metadata, CommandError};
 use crate::state::AppState;
@@ -22,7 +23,8 @@ pub async fn update_details(
     let position = state
         .writers
         .decide(listing_id, metadata(&actor), command.into())
-        .await??;
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::Details))?;
     Ok(ListingChanged {
         listing_id,
         position,

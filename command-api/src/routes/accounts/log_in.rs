@@ -26,8 +26,8 @@ pub(crate) struct Credentials {
 
 /// Logs in: 401 for any wrong e-mail or password, 403 for a suspended account.
 ///
-/// Failed log-ins per account and attempts per client address are limited (429 with
-/// `Retry-After`).
+/// Failed log-ins are limited (429 with `Retry-After`): per account and client address
+/// with growing pauses after the first few, and per client address.
 #[utoipa::path(
     post,
     path = "/sessions",

@@ -25,6 +25,7 @@ pub(crate) struct NewAccount {
     #[schema(format = Password, min_length = 10, max_length = 1000)]
     password: String,
     /// Shown to others; 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     display_name: String,
     /// `customer` or `organizer`; other roles are granted by an admin.
     #[schema(example = "customer")]

@@ -56,9 +56,7 @@ pub(super) async fn change_role(
         // Before parsing, so a non-admin learns nothing about roles or accounts.
         ensure_admin(&actor)?;
         let role = parse_role(&body.role)?;
-        let now = state.clock.now();
-        let changed =
-            commands::accounts::change_role(&state.log, now, actor, user_id, role).await?;
+        let changed = commands::accounts::change_role_now(&state, actor, user_id, role).await?;
         Ok(Reply::ok(changed))
     })
     .await

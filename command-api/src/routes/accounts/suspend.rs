@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub(crate) struct Suspension {
     /// Why, for other admins; 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     reason: String,
 }
 

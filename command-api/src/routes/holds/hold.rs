@@ -23,6 +23,8 @@ pub(crate) struct HoldBody {
     /// One of the listing's ticket types.
     ticket_type_id: Uuid,
     /// How many seats (1 to the listing's maximum per booking).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 100)]
     seats: u32,
 }
 

@@ -20,6 +20,7 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub(crate) struct CancelBody {
     /// Told to every ticket holder; 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     reason: String,
 }
 

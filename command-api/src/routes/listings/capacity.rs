@@ -18,7 +18,9 @@ use crate::state::AppState;
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct CapacityBody {
-    /// The new capacity; never below the seats already held or sold.
+    /// The new capacity (up to 1,000,000); never below the seats already held or sold.
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 0, maximum = 1_000_000)]
     capacity: u32,
 }
 

@@ -23,12 +23,14 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewListing {
     /// Shown to buyers; 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     title: String,
     /// Longer text; may be empty.
     #[serde(default)]
     description: String,
     venue: VenueBody,
     /// E.g. `concert`.
+    #[schema(min_length = 1, max_length = 200)]
     category: String,
     /// When the event begins.
     starts_at: DateTime<Utc>,
@@ -39,11 +41,14 @@ pub(crate) struct NewListing {
     /// When tickets may be bought.
     sales: SalesBody,
     /// Most seats one hold may take (1 to 100).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 100)]
     max_tickets_per_booking: u32,
     /// At least one.
     ticket_types: Vec<TicketTypeBody>,
-    /// Optional cap on seats across all ticket types.
-    #[serde(default)]
+    /// Optional cap on seats across all ticket types (1 to 1,000,000).
+    #[serde(default, deserialize_with = "http_kit::extract::int32_opt")]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     total_capacity: Option<u32>,
 }
 

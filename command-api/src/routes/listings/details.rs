@@ -20,12 +20,14 @@ use crate::state::AppState;
 #[serde(deny_unknown_fields)]
 pub(crate) struct DetailsBody {
     /// Shown to buyers; 1 to 200 characters.
+    #[schema(min_length = 1, max_length = 200)]
     title: String,
     /// Longer text; may be empty.
     #[serde(default)]
     description: String,
     venue: VenueBody,
     /// E.g. `concert`.
+    #[schema(min_length = 1, max_length = 200)]
     category: String,
     /// When the event begins.
     starts_at: DateTime<Utc>,
@@ -36,6 +38,8 @@ pub(crate) struct DetailsBody {
     /// When tickets may be bought.
     sales: SalesBody,
     /// Most seats one hold may take (1 to 100).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 100)]
     max_tickets_per_booking: u32,
 }
 

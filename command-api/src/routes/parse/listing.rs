@@ -17,10 +17,13 @@ use crate::error::Fields;
 /// Where the listing takes place.
 pub(crate) struct VenueBody {
     /// The venue's name.
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     /// Street and number.
+    #[schema(min_length = 1, max_length = 200)]
     address: String,
     /// The city.
+    #[schema(min_length = 1, max_length = 200)]
     city: String,
     /// ISO 3166-1 alpha-2 code, e.g. `FR`.
     country: String,
@@ -41,10 +44,13 @@ pub(crate) struct SalesBody {
 /// A ticket type: its name, price per seat and seats.
 pub(crate) struct TicketTypeBody {
     /// Shown to buyers.
+    #[schema(min_length = 1, max_length = 200)]
     name: String,
     /// Price per seat.
     price: PriceBody,
-    /// Seats of this type.
+    /// Seats of this type (1 to 1,000,000).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 1_000_000)]
     capacity: u32,
 }
 

@@ -23,6 +23,8 @@ pub(crate) struct JoinBody {
     /// The sold-out ticket type.
     ticket_type_id: Uuid,
     /// Seats wanted together (1 to 100).
+    #[serde(deserialize_with = "http_kit::extract::int32")]
+    #[schema(minimum = 1, maximum = 100)]
     party_size: u32,
 }
 

@@ -38,7 +38,7 @@ pub struct OrganizerAnalytics {
     path = "/organizer/analytics",
     tag = "organizer",
     params(
-        ("top" = Option<i64>, Query, description = "How many top listings, 1-50 (default 5)"),
+        ("top" = Option<i64>, Query, minimum = 1, maximum = 50, description = "How many top listings, 1-50 (default 5)"),
         AfterParam,
     ),
     security(("bearer" = [])),

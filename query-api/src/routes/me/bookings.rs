@@ -121,7 +121,7 @@ impl MyBooking {
     path = "/me/bookings",
     tag = "me",
     params(
-        ("limit" = Option<i64>, Query, description = "Page size, 1-100 (default 20)"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Page size, 1-100 (default 20)"),
         ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page"),
         AfterParam,
     ),

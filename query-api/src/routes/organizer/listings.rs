@@ -58,7 +58,7 @@ pub struct OrganizerListing {
     path = "/organizer/listings",
     tag = "organizer",
     params(
-        ("limit" = Option<i64>, Query, description = "Page size, 1-100 (default 20)"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Page size, 1-100 (default 20)"),
         ("cursor" = Option<String>, Query, description = "The `next_cursor` of the previous page"),
         AfterParam,
     ),
