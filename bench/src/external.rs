@@ -224,6 +224,11 @@ fn counts_for(title: &str, database: &str) -> bool {
     let Some(rest) = title.strip_prefix("postgres: ") else {
         return false;
     };
+    // With `cluster_name` set (Debian's clusters: `15/main`), it comes first, colon-ended.
+    let rest = match rest.split_once(": ") {
+        Some((cluster, after)) if !cluster.contains(' ') => after,
+        _ => rest,
+    };
     if SHARED.iter().any(|name| rest.starts_with(name)) {
         return true;
     }
@@ -256,6 +261,16 @@ mod tests {
         assert!(counts_for("postgres: walwriter ", "bench_1"));
         assert!(!counts_for(
             "/usr/lib/postgresql/15/bin/postgres -D x",
+            "bench_1"
+        ));
+        // Debian's clusters put their cluster name first.
+        assert!(counts_for(
+            "postgres: 15/main: postgres bench_1 127.0.0.1(5000) idle",
+            "bench_1"
+        ));
+        assert!(counts_for("postgres: 15/main: walwriter ", "bench_1"));
+        assert!(!counts_for(
+            "postgres: 15/main: logical replication launcher ",
             "bench_1"
         ));
     }
