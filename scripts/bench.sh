@@ -7,8 +7,9 @@ chmod 755 "$state"
 trap 'scripts/postgres.sh stop "$state/pg" || true; rm -rf "$state"' EXIT
 TEST_DATABASE_URL="$(scripts/postgres.sh start "$state/pg")"
 export TEST_DATABASE_URL
-cargo build --release --locked -p bench
+cargo build --release --locked -p bench -p boxoffice
 target/release/eventlog-bench
-target/release/flash-sale
+# --external: the same sale against a `boxoffice serve` child, with its CPU per booking.
+target/release/flash-sale --external
 target/release/read-side-bench
 scripts/web.sh bench
