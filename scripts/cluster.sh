@@ -52,8 +52,11 @@ free_port() {
 
 # apt-get install PACKAGE when COMMAND is missing (as root, or through sudo).
 need() {
-    local command=$1 package=$2
-    command -v "$command" >/dev/null 2>&1 && return
+    command -v "$1" >/dev/null 2>&1 || install_package "$2"
+}
+
+install_package() {
+    local package=$1
     say "installing $package (Debian package)..."
     local sudo=()
     [[ $(id -u) -eq 0 ]] || sudo=(sudo)
@@ -203,7 +206,10 @@ up() {
             fi
         done
     fi
+    need curl curl
     need haproxy haproxy
+    # scripts/kafka.sh and smtp.sh make a virtualenv: Debian's python3 needs python3-venv.
+    python3 -c 'import ensurepip' 2>/dev/null || install_package python3-venv
     [[ "$with_prometheus" == 1 ]] && need prometheus prometheus
     local bin
     bin=$(binary)
@@ -243,8 +249,10 @@ up() {
     local i p
     say "$api_count API processes, projector workers, the relay, two notifiers..."
     # API processes. Each also runs the scheduler and a notifier on the log (the binary
-    # has no flag to turn it off); it sends through the sink like the real notifiers,
-    # and deliveries are deduplicated by event id, so nothing goes out twice.
+    # has no flag to turn it off); it sends through the sink like the real notifiers
+    # (without SMTP it would mark what it takes as sent after printing it). Events are
+    # taken in once, but senders do not claim due messages yet: with several notifiers
+    # a message can go out twice (same Message-ID).
     local web_dir="$root/web/dist"
     for i in $(seq 1 "$api_count"); do
         p=$(free_port)

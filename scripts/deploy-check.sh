@@ -39,6 +39,7 @@ missing=()
 command -v promtool >/dev/null || missing+=(prometheus)
 command -v haproxy >/dev/null || missing+=(haproxy)
 command -v docker-compose >/dev/null || missing+=(docker-compose)
+python3 -c 'import ensurepip' 2>/dev/null || missing+=(python3-venv)
 [[ ${#missing[@]} -eq 0 ]] || apt_install "${missing[@]}"
 
 if [[ ! -x "$venv/bin/hadolint" || ! -x "$venv/bin/yamllint" || ! -x "$venv/bin/kubernetes-validate" ]]; then
