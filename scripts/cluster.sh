@@ -198,6 +198,10 @@ up() {
         exit 2
         ;;
     esac
+    if ! [[ "$api_count" =~ ^[1-9][0-9]*$ ]]; then
+        say "CLUSTER_API must be a number of API processes, not $api_count"
+        exit 2
+    fi
     if compgen -G "$run/*.pid" >/dev/null; then
         for pid in "$run"/*.pid; do
             if alive "$pid"; then
