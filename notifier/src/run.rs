@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::config::NotifierConfig;
 use crate::dead_letters::requeue;
 use crate::mailer::Mailer;
-use crate::sender::Sender;
+use crate::sender::{Sender, BATCH};
 use crate::sources::Intake;
 use crate::NotifierError;
 
@@ -103,7 +103,7 @@ async fn send_loop(
         }
         match sender.send_due().await {
             // A full batch means more may be due: go again at once.
-            Ok(50..) => continue,
+            Ok(n) if n >= BATCH => continue,
             Ok(_) => {}
             Err(e) => error!(error = %e, "sender pass failed; retrying"),
         }
