@@ -317,6 +317,16 @@ async fn relay_and_notify_serve_probes_and_metrics_and_survive_a_database_outage
         metrics.contains("boxoffice_relay_lag_events 0"),
         "the relay-lag alert's gauge, from the start: {metrics}"
     );
+    let metrics = reqwest::get(format!("{notify_url}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("boxoffice_notifier_failed_total 0"),
+        "the dead-letter alert's counter, from the start: {metrics}"
+    );
 
     cluster.script("pg-stop");
     for url in [&relay_url, &notify_url] {

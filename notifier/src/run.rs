@@ -40,6 +40,8 @@ pub async fn run_with_clock(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), NotifierError> {
     let mailer = Mailer::new(&config).map_err(NotifierError::Config)?;
+    // The series exists before the first failure, so the dead-letter alert can use it.
+    metrics::counter!(crate::sender::FAILED_TOTAL).absolute(0);
     let wake = Arc::new(Notify::new());
     let (stop, stopped) = watch::channel(false);
     let sender = Sender {

@@ -34,6 +34,9 @@ type Due = (
 /// A claimed row, before its recipient and listing are looked up.
 type Claimed = (String, String, String, String, i64, Option<String>);
 
+/// Messages parked as dead letters (`boxoffice notifications failed` lists them), by template.
+pub const FAILED_TOTAL: &str = "boxoffice_notifier_failed_total";
+
 /// How many messages one pass claims: few enough that their sends fit in the lease.
 pub(crate) const BATCH: usize = 10;
 
@@ -201,6 +204,7 @@ impl Sender {
                     .concat(),
                 )
                 .await?;
+                metrics::counter!(FAILED_TOTAL, "template" => template_name.clone()).increment(1);
                 warn!(event.id = %event_id, user.id = %recipient, mail.template = %template_name,
                     mail.attempts = attempts, "mail failed for good; parked as a dead letter");
             }
