@@ -7,7 +7,8 @@
 #
 # What `up` starts: a throwaway PostgreSQL (scripts/postgres.sh), the Kafka-protocol test
 # broker (scripts/kafka.sh) with the topic, the SMTP sink (scripts/smtp.sh), `migrate`
-# once, CLUSTER_API API processes (`serve --projections false`: command and query API),
+# once, CLUSTER_API API processes (`serve --projections false --notifier false`: command
+# and query API),
 # projector workers (`project`: one per projection plus a second catalog worker for
 # fail-over), the relay, two notifiers in one consumer group, HAProxy in front of the API
 # processes (health checks on /ready) and, unless CLUSTER_PROMETHEUS=0, Prometheus
@@ -252,17 +253,14 @@ up() {
 
     local i p
     say "$api_count API processes, projector workers, the relay, two notifiers..."
-    # API processes. Each also runs the scheduler and a notifier on the log (the binary
-    # has no flag to turn it off); it sends through the sink like the real notifiers
-    # (without SMTP it would mark what it takes as sent after printing it). Events are
-    # taken in once, but senders do not claim due messages yet: with several notifiers
-    # a message can go out twice (same Message-ID).
+    # API processes: the command and query API and the deadline scheduler; e-mail is the
+    # notifiers' job.
     local web_dir="$root/web/dist"
     for i in $(seq 1 "$api_count"); do
         p=$(free_port)
         start "api$i" "127.0.0.1:$p" "http://127.0.0.1:$p/ready" \
-            env SMTP_HOST=127.0.0.1 SMTP_PORT="$smtp_port" SMTP_TLS=none \
-            "$bin" serve --projections false --addr "127.0.0.1:$p" --web-dir "$web_dir"
+            "$bin" serve --projections false --notifier false --addr "127.0.0.1:$p" \
+            --web-dir "$web_dir"
     done
     # Projector workers: one per projection, a second catalog worker for fail-over.
     local projector
@@ -271,14 +269,17 @@ up() {
         start "project-${projector%%:*}" "127.0.0.1:$p" "http://127.0.0.1:$p/ready" \
             "$bin" project --projection "${projector##*:}" --metrics-addr "127.0.0.1:$p"
     done
-    # The relay and the notifiers serve no HTTP.
-    start relay - - \
-        "$bin" relay --kafka-brokers "$kafka" --kafka-topic "$topic"
+    # The relay and two notifiers in one consumer group, each with its probes and metrics.
+    p=$(free_port)
+    start relay "127.0.0.1:$p" "http://127.0.0.1:$p/ready" \
+        "$bin" relay --kafka-brokers "$kafka" --kafka-topic "$topic" --metrics-addr "127.0.0.1:$p"
     for i in 1 2; do
-        start "notify$i" - - \
+        p=$(free_port)
+        start "notify$i" "127.0.0.1:$p" "http://127.0.0.1:$p/ready" \
             "$bin" notify --kafka-brokers "$kafka" --kafka-topic "$topic" \
             --notifier-group "$group" --kafka-session-timeout-ms 10000 \
-            --smtp-host 127.0.0.1 --smtp-port "$smtp_port" --smtp-tls none
+            --smtp-host 127.0.0.1 --smtp-port "$smtp_port" --smtp-tls none \
+            --metrics-addr "127.0.0.1:$p"
     done
     local f
     for f in "$run"/*.pid; do
@@ -306,6 +307,8 @@ up() {
         prometheus_targets api "${apis[@]}" >"$prom/targets/api.json"
         prometheus_targets projector "$run/project-catalog-1" "$run/project-catalog-2" \
             "$run/project-bookings" "$run/project-analytics" >"$prom/targets/projector.json"
+        prometheus_targets relay "$run/relay" >"$prom/targets/relay.json"
+        prometheus_targets notifier "$run/notify1" "$run/notify2" >"$prom/targets/notifier.json"
         start prometheus "127.0.0.1:$prom_port" "http://127.0.0.1:$prom_port/-/ready" \
             prometheus --config.file="$prom/prometheus.yml" --storage.tsdb.path="$prom/data" \
             --web.listen-address="127.0.0.1:$prom_port" --storage.tsdb.retention.time=1d
