@@ -13,3 +13,13 @@ test:
 # Print the benchmark figures on SQLite and a throwaway PostgreSQL (see README).
 bench:
 	bash scripts/bench.sh
+
+# A whole deployment on 127.0.0.1 (PostgreSQL, broker, SMTP sink, CLUSTER_API API
+# processes, projector workers, relay, notifiers, HAProxy, Prometheus); see
+# scripts/cluster.sh for the settings. `make cluster-down` stops it.
+.PHONY: cluster cluster-down
+cluster:
+	bash scripts/cluster.sh up
+
+cluster-down:
+	bash scripts/cluster.sh down

@@ -39,6 +39,8 @@ echo "==> cargo clippy -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "==> cargo doc"
 RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked --quiet
+echo "==> deployment files: linters and drift check"
+scripts/deploy-check.sh
 
 echo "==> web app: types, lint, unit tests, build, browser journeys"
 scripts/web.sh test

@@ -211,6 +211,17 @@ pub struct ServeArgs {
     #[arg(long, env = "BOXOFFICE_PROJECTION_STUCK_AFTER", default_value_t = 30)]
     pub projection_stuck_after: u64,
 
+    /// Run the notifier (e-mail) in this process (`false` for API-only processes at
+    /// scale, with `boxoffice notify` beside them).
+    #[arg(
+        id = "run_notifier",
+        long = "notifier",
+        env = "BOXOFFICE_NOTIFIER",
+        default_value_t = true,
+        action = clap::ArgAction::Set
+    )]
+    pub run_notifier: bool,
+
     /// Kafka connection: with brokers set, `serve` also runs the relay, and the notifier
     /// consumes the topic; without, the notifier tails the log directly.
     #[command(flatten)]
@@ -243,6 +254,10 @@ pub struct RelayArgs {
     /// The relay's own settings.
     #[command(flatten)]
     pub relay: projections::relay::RelayConfig,
+    /// Serve `/health`, `/ready` and `/metrics` (with `boxoffice_relay_lag_events`) on
+    /// this address (e.g. `127.0.0.1:9101`).
+    #[arg(long, env = "BOXOFFICE_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
 }
 
 /// Options of `notify`.
@@ -254,6 +269,9 @@ pub struct NotifyArgs {
     /// SMTP server, sender and retries.
     #[command(flatten)]
     pub notifier: notifier::NotifierConfig,
+    /// Serve `/health`, `/ready` and `/metrics` on this address (e.g. `127.0.0.1:9102`).
+    #[arg(long, env = "BOXOFFICE_METRICS_ADDR")]
+    pub metrics_addr: Option<String>,
 }
 
 /// `notifications failed` and `notifications retry`.

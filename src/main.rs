@@ -39,14 +39,47 @@ async fn main() -> anyhow::Result<()> {
             boxoffice::run(config(log, &args), listener, shutdown_signal()).await?;
         }
         Command::Relay(args) => {
+            anyhow::ensure!(
+                args.kafka.brokers.is_some(),
+                "the relay needs --kafka-brokers (env KAFKA_BROKERS)"
+            );
             let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
-            projections::relay::run(args.kafka, args.relay, log, shutdown_signal()).await?;
+            let (kafka, relay, relay_log) = (args.kafka, args.relay, log.clone());
+            supervised(
+                "relay",
+                log,
+                args.metrics_addr.as_deref(),
+                move |shutdown| {
+                    projections::relay::run(
+                        kafka.clone(),
+                        relay.clone(),
+                        relay_log.clone(),
+                        shutdown.wait(),
+                    )
+                },
+            )
+            .await?;
         }
         Command::Notify(args) => {
+            args.notifier.check()?;
             let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
             log.migrate().await.context("applying migrations")?;
-            notifier::run(args.kafka, args.notifier, log, shutdown_signal()).await?;
+            let (kafka, mail, mail_log) = (args.kafka, args.notifier, log.clone());
+            supervised(
+                "notifier",
+                log,
+                args.metrics_addr.as_deref(),
+                move |shutdown| {
+                    notifier::run(
+                        kafka.clone(),
+                        mail.clone(),
+                        mail_log.clone(),
+                        shutdown.wait(),
+                    )
+                },
+            )
+            .await?;
         }
         Command::Notifications(command) => {
             let log = connect(&cli.database_url, cli.db_acquire_timeout).await?;
@@ -147,7 +180,7 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         stuck_after: std::time::Duration::from_secs(args.projection_stuck_after),
         kafka: args.kafka.clone(),
         relay: args.relay.clone(),
-        notifier: Some(args.notifier.clone()),
+        notifier: args.run_notifier.then(|| args.notifier.clone()),
         web_dir: Some(args.web_dir.clone()),
         serve: serve_config(args),
         streams: query_api::StreamLimits {
@@ -156,6 +189,52 @@ fn config(log: EventLog, args: &cli::ServeArgs) -> boxoffice::Config {
         },
         ..boxoffice::Config::new(log, secret)
     }
+}
+
+/// Runs one background task (`relay`, `notifier`) the way `serve` runs its own: under a
+/// supervisor that restarts it with backoff when it fails (a database outage, say) and
+/// counts the restarts, until SIGTERM. With `metrics_addr`, `/health`, `/ready` (the
+/// database and the task's state) and `/metrics` are served there.
+async fn supervised<F, Fut, E>(
+    name: &'static str,
+    log: EventLog,
+    metrics_addr: Option<&str>,
+    start: F,
+) -> anyhow::Result<()>
+where
+    F: FnMut(boxoffice::supervisor::Shutdown) -> Fut + Send + 'static,
+    Fut: std::future::Future<Output = Result<(), E>> + Send + 'static,
+    E: std::fmt::Display + Send + 'static,
+{
+    // The recorder first, so the task's first metrics are kept.
+    http_kit::metrics::handle();
+    let mut supervisor = boxoffice::Supervisor::new(boxoffice::Backoff::default());
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let mut served = None;
+    if let Some(addr) = metrics_addr {
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("binding {addr}"))?;
+        println!("{name} health on http://{}", listener.local_addr()?);
+        let ops =
+            http_kit::Ops::new(log).with_readiness("tasks", supervisor.health().readiness_check());
+        served = Some(tokio::spawn(http_kit::serve(
+            listener,
+            ops.router(),
+            async move {
+                let _ = stopped.changed().await;
+            },
+        )));
+    }
+    supervisor.spawn(name, start);
+    tracing::info!(task = name, "running until stopped");
+    shutdown_signal().await;
+    supervisor.stop().await;
+    let _ = stop.send(true);
+    if let Some(served) = served {
+        let _ = served.await;
+    }
+    Ok(())
 }
 
 /// Connection hygiene from the flags; the cap defaults to three quarters of the open-file

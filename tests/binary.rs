@@ -147,3 +147,197 @@ fn demo_loads_once_and_grant_gives_a_registered_account_a_role() {
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("no account is registered"));
 }
+
+/// `serve`'s `/ready` task list.
+async fn tasks_of(url: &str) -> serde_json::Value {
+    let ready: serde_json::Value = reqwest::get(format!("{url}/ready"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    ready["tasks"].clone()
+}
+
+fn stop(mut child: Child) {
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "clean exit on SIGTERM, got {status}");
+}
+
+#[tokio::test]
+async fn serve_runs_a_notifier_unless_told_not_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite:{}", dir.path().join("box.db").display());
+    let (child, url) = serve(&db);
+    let tasks = tasks_of(&url).await;
+    stop(child);
+    assert_eq!(tasks["notifier"]["state"], "running", "{tasks}");
+
+    let (child, url) = serve_with(&db, &["--notifier", "false"], &[]);
+    let flagged = tasks_of(&url).await;
+    stop(child);
+    let (child, url) = serve_with(&db, &[], &[("BOXOFFICE_NOTIFIER", "false")]);
+    let from_env = tasks_of(&url).await;
+    stop(child);
+    for tasks in [flagged, from_env] {
+        assert!(tasks.get("notifier").is_none(), "{tasks}");
+        assert_eq!(tasks["scheduler"]["state"], "running", "{tasks}");
+    }
+}
+
+/// Starts `serve` with extra arguments and environment.
+fn serve_with(db: &str, args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
+    let mut cmd = boxoffice(db);
+    cmd.args(["serve", "--addr", "127.0.0.1:0"]).args(args);
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    first_line_url(cmd, "boxoffice listening on ")
+}
+
+/// Spawns `cmd`, reads the URL its first stdout line announces after `prefix`, and keeps
+/// draining stdout (the notifier prints the mail it would send).
+fn first_line_url(mut cmd: Command, prefix: &str) -> (Child, String) {
+    let mut child = cmd.stdout(Stdio::piped()).spawn().expect("start boxoffice");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("read first line");
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let url = line
+        .trim()
+        .strip_prefix(prefix)
+        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+        .to_owned();
+    (child, url)
+}
+
+/// A throwaway cluster of `scripts/postgres.sh` (stopped and removed on drop).
+struct Cluster(tempfile::TempDir);
+
+impl Cluster {
+    fn script(&self, action: &str) -> String {
+        let script =
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/postgres.sh");
+        // Without TEST_DATABASE_URL the script always makes its own cluster.
+        let out = Command::new(script)
+            .arg(action)
+            .arg(self.0.path().join("pg"))
+            .env_remove("TEST_DATABASE_URL")
+            .output()
+            .expect("scripts/postgres.sh runs");
+        assert!(
+            out.status.success(),
+            "postgres.sh {action}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.script("stop");
+    }
+}
+
+/// Polls `url` until it answers `want`.
+async fn until_status(url: &str, want: u16) {
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    for _ in 0..600 {
+        let got = http.get(url).send().await.map(|r| r.status().as_u16());
+        if got.as_ref().ok() == Some(&want) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{url} never answered {want}");
+}
+
+/// Polls `/metrics` at `url` until the `task`'s restart counter is at least 1.
+async fn until_restarted(url: &str, task: &str) -> String {
+    let wanted = format!("boxoffice_task_restarts_total{{task=\"{task}\"}}");
+    for _ in 0..600 {
+        let text = reqwest::get(format!("{url}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let restarts = text
+            .lines()
+            .find_map(|l| l.strip_prefix(wanted.as_str()))
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .unwrap_or(0.0);
+        if restarts >= 1.0 {
+            return text;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{task} was never restarted");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_and_notify_serve_probes_and_metrics_and_survive_a_database_outage() {
+    let cluster = Cluster(tempfile::tempdir().unwrap());
+    let db = cluster.script("start");
+    let mut relay = boxoffice(&db);
+    // Nothing listens there; with an empty log the relay has nothing to publish, and its
+    // only work is reading the log and its checkpoint (what an outage breaks).
+    relay.args([
+        "relay",
+        "--kafka-brokers",
+        "127.0.0.1:9",
+        "--metrics-addr",
+        "127.0.0.1:0",
+    ]);
+    let (relay, relay_url) = first_line_url(relay, "relay health on ");
+    let mut notify = boxoffice(&db);
+    notify.args(["notify", "--metrics-addr", "127.0.0.1:0"]);
+    let (notify, notify_url) = first_line_url(notify, "notifier health on ");
+    for url in [&relay_url, &notify_url] {
+        until_status(&format!("{url}/ready"), 200).await;
+        until_status(&format!("{url}/health"), 200).await;
+    }
+    let metrics = reqwest::get(format!("{relay_url}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("boxoffice_relay_lag_events 0"),
+        "the relay-lag alert's gauge, from the start: {metrics}"
+    );
+    let metrics = reqwest::get(format!("{notify_url}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        metrics.contains("boxoffice_notifier_failed_total 0"),
+        "the dead-letter alert's counter, from the start: {metrics}"
+    );
+
+    cluster.script("pg-stop");
+    for url in [&relay_url, &notify_url] {
+        until_status(&format!("{url}/ready"), 503).await;
+    }
+    until_restarted(&relay_url, "relay").await;
+    until_restarted(&notify_url, "notifier").await;
+    cluster.script("pg-start");
+    for url in [&relay_url, &notify_url] {
+        until_status(&format!("{url}/ready"), 200).await;
+    }
+    stop(relay);
+    stop(notify);
+}

@@ -119,6 +119,16 @@ pub struct NotifierConfig {
         default_value_t = 1_000
     )]
     pub poll_ms: u64,
+    /// How long a sender's claim on a message lasts (seconds): of several senders on one
+    /// database only the claimant sends it, and if it dies mid-send another sender
+    /// retries once the claim is over. Keep it above a batch of sends (10 messages at up
+    /// to 20 s each).
+    #[arg(
+        long = "notifier-claim-secs",
+        env = "NOTIFIER_CLAIM_SECS",
+        default_value_t = 300
+    )]
+    pub claim_secs: u64,
 }
 
 impl Default for NotifierConfig {
@@ -140,11 +150,20 @@ impl Default for NotifierConfig {
             max_attempts: 12,
             max_backoff_ms: 300_000,
             poll_ms: 1_000,
+            claim_secs: 300,
         }
     }
 }
 
 impl NotifierConfig {
+    /// Whether a mailer can be built from these settings (the sender address parses, TLS
+    /// is available): a standalone `notify` refuses to start rather than restart forever.
+    pub fn check(&self) -> Result<(), crate::NotifierError> {
+        crate::mailer::Mailer::new(self)
+            .map(|_| ())
+            .map_err(crate::NotifierError::Config)
+    }
+
     pub(crate) fn backoff(&self, attempts: u32) -> Duration {
         let exponent = attempts.saturating_sub(1).min(20);
         Duration::from_millis(500u64.saturating_mul(1 << exponent))

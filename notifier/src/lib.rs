@@ -22,6 +22,7 @@ pub use plan::{
     directory_change, notification_for, Audience, DirectoryChange, Facts, Intent, Plan, Template,
 };
 pub use run::{retry_failed, run, run_with_clock};
+pub use sender::FAILED_TOTAL;
 pub use templates::{escape, render, Letter, Rendered};
 
 /// Why the notifier stopped or an operation failed.

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::config::NotifierConfig;
 use crate::dead_letters::requeue;
 use crate::mailer::Mailer;
-use crate::sender::Sender;
+use crate::sender::{Sender, BATCH};
 use crate::sources::Intake;
 use crate::NotifierError;
 
@@ -40,6 +40,8 @@ pub async fn run_with_clock(
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), NotifierError> {
     let mailer = Mailer::new(&config).map_err(NotifierError::Config)?;
+    // The series exists before the first failure, so the dead-letter alert can use it.
+    metrics::counter!(crate::sender::FAILED_TOTAL).absolute(0);
     let wake = Arc::new(Notify::new());
     let (stop, stopped) = watch::channel(false);
     let sender = Sender {
@@ -103,7 +105,7 @@ async fn send_loop(
         }
         match sender.send_due().await {
             // A full batch means more may be due: go again at once.
-            Ok(50..) => continue,
+            Ok(n) if n >= BATCH => continue,
             Ok(_) => {}
             Err(e) => error!(error = %e, "sender pass failed; retrying"),
         }

@@ -1,10 +1,12 @@
-//! The sender: finds due messages, resolves the recipient's address from the directory,
-//! renders and sends, then records the outcome. Temporary failures come back later with
+//! The sender: claims due messages (so that of several senders on one database only one
+//! takes each), resolves the recipient's address from the directory, renders and sends,
+//! then records the outcome. Temporary failures come back later with
 //! doubling pauses; permanent ones (or too many attempts) are parked as dead letters.
 //!
 //! The one window where a message can go out twice: the SMTP server accepted it and the
 //! process died before `status = 'sent'` was committed. SMTP cannot commit with our
 //! database; the resend carries the same Message-ID, so mail clients can fold the two.
+//! (A claim outlives a dead sender by at most its lease: then another sender retries.)
 
 use basics::Clock;
 use chrono::{DateTime, TimeDelta, Utc};
@@ -29,6 +31,15 @@ type Due = (
     Option<String>,
 );
 
+/// A claimed row, before its recipient and listing are looked up.
+type Claimed = (String, String, String, String, i64, Option<String>);
+
+/// Messages parked as dead letters (`boxoffice notifications failed` lists them), by template.
+pub const FAILED_TOTAL: &str = "boxoffice_notifier_failed_total";
+
+/// How many messages one pass claims: few enough that their sends fit in the lease.
+pub(crate) const BATCH: usize = 10;
+
 /// Sends what is due, with what it needs.
 pub(crate) struct Sender {
     pub log: EventLog,
@@ -38,22 +49,56 @@ pub(crate) struct Sender {
 }
 
 impl Sender {
-    /// Sends every message due now (up to a batch); returns how many were attempted.
+    /// Claims up to [`BATCH`] messages due now and sends them; returns how many were
+    /// attempted.
+    ///
+    /// Claiming moves a message's `due_at` past the lease (`--notifier-claim-secs`) in
+    /// the statement that picks it, so a second sender on the same database (another
+    /// `notify` or `serve`) does not pick it too; the outcome then sets `status` or a
+    /// new `due_at`. A sender that dies between claim and outcome leaves the message
+    /// pending: another sends it once the lease is over (at least once, never lost).
     pub(crate) async fn send_due(&self) -> Result<usize, NotifierError> {
         let now = self.clock.now();
+        let lease = TimeDelta::seconds(i64::try_from(self.config.claim_secs.max(1)).unwrap_or(300));
         let mut tx = self.log.begin().await?;
-        let due: Vec<Due> = Db::of(&mut tx)
+        let mut db = Db::of(&mut tx);
+        // PostgreSQL: rows another sender is claiming right now are skipped, not waited
+        // for; the outer `status`/`due_at` test makes the claim hold under READ COMMITTED
+        // too. SQLite has one writer at a time, so the conditional UPDATE alone is a claim.
+        let lock = if db.is_postgres() {
+            " FOR UPDATE SKIP LOCKED"
+        } else {
+            ""
+        };
+        let claimed: Vec<Claimed> = db
             .fetch(
-                "SELECT d.event_id, d.recipient, d.template, d.facts, d.attempts, \
-                        u.email, u.display_name, l.title \
-                 FROM notifier_deliveries d \
-                 LEFT JOIN notifier_users u ON u.user_id = d.recipient \
-                 LEFT JOIN notifier_listings l ON l.listing_id = d.listing_id \
-                 WHERE d.status = 'pending' AND d.due_at <= $1 \
-                 ORDER BY d.due_at LIMIT 50",
-                vec![Arg::Time(now)],
+                &format!(
+                    "UPDATE notifier_deliveries SET due_at = $2 \
+                     WHERE status = 'pending' AND due_at <= $1 \
+                     AND (event_id, recipient, template) IN \
+                     (SELECT event_id, recipient, template FROM notifier_deliveries \
+                      WHERE status = 'pending' AND due_at <= $1 \
+                      ORDER BY due_at LIMIT {BATCH}{lock}) \
+                     RETURNING event_id, recipient, template, facts, attempts, listing_id"
+                ),
+                vec![Arg::Time(now), Arg::Time(now + lease)],
             )
             .await?;
+        let mut due: Vec<Due> = Vec::with_capacity(claimed.len());
+        for (event_id, recipient, template, facts, attempts, listing_id) in claimed {
+            let found: Vec<(Option<String>, Option<String>, Option<String>)> = db
+                .fetch(
+                    "SELECT (SELECT email FROM notifier_users WHERE user_id = $1), \
+                            (SELECT display_name FROM notifier_users WHERE user_id = $1), \
+                            (SELECT title FROM notifier_listings WHERE listing_id = $2)",
+                    vec![Arg::Text(recipient.clone()), Arg::OptText(listing_id)],
+                )
+                .await?;
+            let (email, name, title) = found.into_iter().next().unwrap_or_default();
+            due.push((
+                event_id, recipient, template, facts, attempts, email, name, title,
+            ));
+        }
         tx.commit().await?;
         for row in &due {
             self.send_one(row, now).await?;
@@ -159,6 +204,7 @@ impl Sender {
                     .concat(),
                 )
                 .await?;
+                metrics::counter!(FAILED_TOTAL, "template" => template_name.clone()).increment(1);
                 warn!(event.id = %event_id, user.id = %recipient, mail.template = %template_name,
                     mail.attempts = attempts, "mail failed for good; parked as a dead letter");
             }

@@ -6,7 +6,9 @@ mod support;
 use std::time::Duration;
 
 use chrono::TimeDelta;
+use eventlog::sql::{Arg, Db};
 use eventlog::testing::TestDb;
+use eventlog::{EventLog, LogOptions};
 use notifier::Clock;
 use projections::relay::{self, KafkaArgs, RelayConfig};
 use support::*;
@@ -268,7 +270,8 @@ async fn a_crash_between_smtp_accepting_and_recording_resends_once_with_the_same
     let (url, maildir) = smtp();
     let db = TestDb::sqlite();
     let log = db.log().await;
-    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
+    let clock = TestClock::new();
+    let running = Running::start(no_kafka(), config(&url), &log, clock.clock());
     let person = register(&log, "window").await;
     assert_eq!(
         wait_for_mail(&maildir, &person.email, 1, WAIT).await.len(),
@@ -277,14 +280,17 @@ async fn a_crash_between_smtp_accepting_and_recording_resends_once_with_the_same
     running.stop().await;
 
     // The documented window: the server accepted the message, the process died before
-    // `status = 'sent'` committed. That is exactly a delivery row still pending.
+    // `status = 'sent'` committed. That is exactly a delivery row still pending, its
+    // sender's claim (a `due_at` one lease ahead) still on it.
     let pool = log.sqlite_pool().expect("sqlite");
     sqlx::query("UPDATE notifier_deliveries SET status = 'pending' WHERE recipient = $1")
         .bind(person.id.to_string())
         .execute(pool)
         .await
         .expect("reopen the window");
-    let running = Running::start(no_kafka(), config(&url), &log, Clock::system());
+    let running = Running::start(no_kafka(), config(&url), &log, clock.clock());
+    // Another sender takes it once the claim is over.
+    clock.advance(TimeDelta::seconds(301));
     let mails = wait_for_mail(&maildir, &person.email, 2, WAIT).await;
     running.stop().await;
 
@@ -366,4 +372,128 @@ async fn waitlist_offers_their_expiry_and_changed_details_reach_the_right_people
         1,
         "verification only"
     );
+}
+
+/// Two notifiers on one database (two `notify` processes, or every `serve`), all of whose
+/// hold reminders fall due at one instant: each message goes out once.
+async fn two_notifiers_send_each_due_message_once(db: TestDb) {
+    const PEOPLE: usize = 12;
+    let (url, maildir) = smtp();
+    let log = db.log().await;
+    let clock = TestClock::new();
+    let first = Running::start(no_kafka(), config(&url), &log, clock.clock());
+    let second = Running::start(no_kafka(), config(&url), &log, clock.clock());
+    let listing = listing(&log, "Duet").await;
+    let mut people = Vec::new();
+    for _ in 0..PEOPLE {
+        let buyer = register(&log, "pair").await;
+        hold(&log, listing, buyer.id, TimeDelta::minutes(10)).await;
+        people.push(buyer);
+    }
+    for person in &people {
+        wait_for_mail(&maildir, &person.email, 1, WAIT).await;
+    }
+    // Every reminder is due at once: both senders find all of them on their next pass.
+    clock.advance(TimeDelta::minutes(6));
+    let mut counts = Vec::new();
+    for person in &people {
+        counts.push(wait_for_mail(&maildir, &person.email, 2, WAIT).await.len());
+    }
+    first.stop().await;
+    second.stop().await;
+    assert_eq!(
+        counts,
+        vec![2; PEOPLE],
+        "a verification and a reminder each, neither twice"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_notifiers_on_one_postgresql_database_send_each_message_once() {
+    two_notifiers_send_each_due_message_once(TestDb::postgres().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_notifiers_on_one_sqlite_database_send_each_message_once() {
+    two_notifiers_send_each_due_message_once(TestDb::sqlite()).await;
+}
+
+/// A sender that dies between claiming a message and recording its outcome (here: its
+/// runtime shut down while an SMTP server that never answers holds the send) leaves the
+/// message to the next sender once the claim is over: sent once, not lost.
+async fn a_message_claimed_by_a_dead_sender_is_sent_after_its_claim_expires(db: TestDb) {
+    let (url, maildir) = smtp();
+    let log = db.log().await;
+    let clock = TestClock::new();
+    // Listens and never accepts: connections wait for a greeting that never comes.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let silent_url = format!("smtp://{}", silent.local_addr().expect("addr"));
+    // The doomed notifier runs on a runtime of its own, so shutting that down kills it
+    // mid-send the way a crash would: no outcome recorded, no code after the claim run.
+    let doomed = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let (database, doomed_clock) = (db.url().to_owned(), clock.clock());
+    doomed.spawn(async move {
+        let log = EventLog::connect_with(&database, LogOptions::default())
+            .await
+            .expect("connect");
+        notifier::run_with_clock(
+            no_kafka(),
+            config(&silent_url),
+            log,
+            doomed_clock,
+            std::future::pending(),
+        )
+        .await
+    });
+    let person = register(&log, "claimed").await;
+    let mut claimed = 0;
+    for _ in 0..200 {
+        claimed = claimed_unsent(&log, &clock).await;
+        if claimed == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        claimed, 1,
+        "the doomed sender claimed the verification mail"
+    );
+    doomed.shutdown_background();
+
+    let running = Running::start(no_kafka(), config(&url), &log, clock.clock());
+    clock.advance(TimeDelta::seconds(301));
+    let mails = wait_for_mail(&maildir, &person.email, 1, WAIT).await;
+    running.stop().await;
+    drop(silent);
+    assert_eq!(mails.len(), 1, "sent once the claim expired, and once");
+}
+
+/// Messages claimed and not sent yet: pending, never attempted, due after now.
+async fn claimed_unsent(log: &EventLog, clock: &TestClock) -> i64 {
+    let mut tx = log.begin().await.expect("begin");
+    let rows: Vec<(i64,)> = Db::of(&mut tx)
+        .fetch(
+            "SELECT COUNT(*) FROM notifier_deliveries \
+             WHERE status = 'pending' AND attempts = 0 AND due_at > $1",
+            vec![Arg::Time(clock.clock().now())],
+        )
+        .await
+        .expect("count");
+    tx.commit().await.expect("commit");
+    rows[0].0
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_postgresql_a_message_claimed_by_a_dead_sender_is_sent_after_its_claim_expires() {
+    a_message_claimed_by_a_dead_sender_is_sent_after_its_claim_expires(TestDb::postgres().await)
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_sqlite_a_message_claimed_by_a_dead_sender_is_sent_after_its_claim_expires() {
+    a_message_claimed_by_a_dead_sender_is_sent_after_its_claim_expires(TestDb::sqlite()).await;
 }

@@ -45,6 +45,9 @@ pub async fn run(
     let mut producer = producer(&brokers, config.delivery_timeout_ms)?;
     let start = log.checkpoint(&config.checkpoint).await?;
     let mut tail = log.subscribe(start);
+    // The gauge exists from the start, not from the first batch: an idle relay is 0
+    // behind, and the relay-lag alert sees it.
+    report_lag(&log, &config.checkpoint).await;
     let mut pending: Vec<StoredEvent> = Vec::new();
     let mut failures = 0u32;
     info!(relay.topic = %kafka.topic, relay.from = start, "relay started");
