@@ -217,34 +217,10 @@ fn first_line_url(mut cmd: Command, prefix: &str) -> (Child, String) {
     (child, url)
 }
 
-/// A throwaway cluster of `scripts/postgres.sh` (stopped and removed on drop).
-struct Cluster(tempfile::TempDir);
+#[path = "common/pg_cluster.rs"]
+mod pg_cluster;
 
-impl Cluster {
-    fn script(&self, action: &str) -> String {
-        let script =
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/postgres.sh");
-        // Without TEST_DATABASE_URL the script always makes its own cluster.
-        let out = Command::new(script)
-            .arg(action)
-            .arg(self.0.path().join("pg"))
-            .env_remove("TEST_DATABASE_URL")
-            .output()
-            .expect("scripts/postgres.sh runs");
-        assert!(
-            out.status.success(),
-            "postgres.sh {action}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        self.script("stop");
-    }
-}
+use pg_cluster::Cluster;
 
 /// Polls `url` until it answers `want`.
 async fn until_status(url: &str, want: u16) {
@@ -287,7 +263,7 @@ async fn until_restarted(url: &str, task: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn relay_and_notify_serve_probes_and_metrics_and_survive_a_database_outage() {
-    let cluster = Cluster(tempfile::tempdir().unwrap());
+    let cluster = Cluster::new();
     let db = cluster.script("start");
     let mut relay = boxoffice(&db);
     // Nothing listens there; with an empty log the relay has nothing to publish, and its

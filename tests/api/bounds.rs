@@ -54,19 +54,10 @@ async fn made_up_listing_ids_leave_no_writer_behind(app: TestApp) {
 }
 
 fn new_listing(app: &TestApp, title: &str) -> Value {
-    let now = app.clock.now();
-    let starts = now + TimeDelta::days(30);
-    json!({
+    app.listing_body(json!({
         "title": title,
-        "venue": {"name": "Blue Room", "address": "1 Main St", "city": "Lyon", "country": "FR"},
-        "category": "concert",
-        "starts_at": starts.to_rfc3339(),
-        "ends_at": (starts + TimeDelta::hours(3)).to_rfc3339(),
-        "time_zone": "Europe/Paris",
-        "sales": {"opens_at": now.to_rfc3339(), "closes_at": (starts - TimeDelta::hours(1)).to_rfc3339()},
-        "max_tickets_per_booking": 4,
         "ticket_types": [{"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": 10}],
-    })
+    }))
 }
 
 async fn create(app: &TestApp, organizer: &User, key: &str, title: &str) -> StatusCode {

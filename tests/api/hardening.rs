@@ -195,19 +195,9 @@ async fn int32_fields_refuse_two_to_the_31_and_the_schema_says_so(app: TestApp) 
     let big = 2_147_483_648_u64;
     let head = app.log_head().await;
     let new_listing = |change: &dyn Fn(&mut Value)| {
-        let now = app.clock.now();
-        let starts = now + TimeDelta::days(30);
-        let mut body = json!({
-            "title": "Jazz night",
-            "venue": {"name": "Blue Room", "address": "1 Main St", "city": "Lyon", "country": "FR"},
-            "category": "concert",
-            "starts_at": starts.to_rfc3339(),
-            "ends_at": (starts + TimeDelta::hours(3)).to_rfc3339(),
-            "time_zone": "Europe/Paris",
-            "sales": {"opens_at": now.to_rfc3339(), "closes_at": (starts - TimeDelta::hours(1)).to_rfc3339()},
-            "max_tickets_per_booking": 4,
+        let mut body = app.listing_body(json!({
             "ticket_types": [{"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": 10}],
-        });
+        }));
         change(&mut body);
         body
     };

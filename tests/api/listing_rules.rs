@@ -20,22 +20,12 @@ type Change = Box<dyn FnOnce(&mut Value)>;
 
 /// A valid listing body with `change` applied to it.
 fn listing(app: &TestApp, change: impl FnOnce(&mut Value)) -> Value {
-    let now = app.clock.now();
-    let starts = now + TimeDelta::days(30);
-    let mut body = json!({
-        "title": "Jazz night",
-        "venue": {"name": "Blue Room", "address": "1 Main St", "city": "Lyon", "country": "FR"},
-        "category": "concert",
-        "starts_at": starts.to_rfc3339(),
-        "ends_at": (starts + TimeDelta::hours(3)).to_rfc3339(),
-        "time_zone": "Europe/Paris",
-        "sales": {"opens_at": now.to_rfc3339(), "closes_at": (starts - TimeDelta::hours(1)).to_rfc3339()},
-        "max_tickets_per_booking": 4,
+    let mut body = app.listing_body(json!({
         "ticket_types": [
             {"name": "Floor", "price": {"amount": 2500, "currency": "EUR"}, "capacity": 10},
             {"name": "Balcony", "price": {"amount": 1500, "currency": "EUR"}, "capacity": 10},
         ],
-    });
+    }));
     change(&mut body);
     body
 }

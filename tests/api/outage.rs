@@ -2,43 +2,16 @@
 //! running system, `/ready` and a listing read answer 503 problem+json within seconds,
 //! and both recover on their own once the cluster is back.
 
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use eventlog::EventLog;
 use http_kit::Secret;
 use reqwest::StatusCode;
 
-/// A throwaway cluster of `scripts/postgres.sh`, removed on drop.
-struct Cluster {
-    dir: tempfile::TempDir,
-}
+#[path = "../common/pg_cluster.rs"]
+mod pg_cluster;
 
-impl Cluster {
-    fn script(&self, action: &str) -> String {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/postgres.sh");
-        // Without TEST_DATABASE_URL the script always makes its own cluster.
-        let out = Command::new(script)
-            .arg(action)
-            .arg(self.dir.path().join("pg"))
-            .env_remove("TEST_DATABASE_URL")
-            .output()
-            .expect("scripts/postgres.sh runs");
-        assert!(
-            out.status.success(),
-            "postgres.sh {action}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_owned()
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        self.script("stop");
-    }
-}
+use pg_cluster::Cluster;
 
 /// Polls `path` until it answers `want`; the time it took.
 async fn until(http: &reqwest::Client, url: &str, want: StatusCode, within: Duration) -> Duration {
@@ -58,9 +31,7 @@ async fn until(http: &reqwest::Client, url: &str, want: StatusCode, within: Dura
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_database_outage_fails_fast_and_recovers_without_a_restart() {
-    let cluster = Cluster {
-        dir: tempfile::tempdir().unwrap(),
-    };
+    let cluster = Cluster::new();
     let url = cluster.script("start");
     let log = EventLog::connect(&url).await.unwrap();
     log.migrate().await.unwrap();

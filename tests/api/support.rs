@@ -275,15 +275,9 @@ impl TestApp {
         self.get(path, token).await
     }
 
-    /// Creates a listing with one ticket type (a Lyon concert 30 days out, 10 seats at
-    /// 25.00 EUR) with the top-level fields of `changes` replacing the defaults, and
-    /// publishes it when `publish`; returns (listing id, ticket type id).
-    pub async fn listing(
-        &self,
-        organizer: &User,
-        changes: Value,
-        publish: bool,
-    ) -> (String, String) {
+    /// A valid new-listing body (a Lyon concert 30 days out, one ticket type of 10 seats
+    /// at 25.00 EUR) with the top-level fields of `changes` replacing the defaults.
+    pub fn listing_body(&self, changes: Value) -> Value {
         let now = self.clock.now();
         let starts = now + TimeDelta::days(30);
         let mut body = json!({
@@ -301,6 +295,18 @@ impl TestApp {
         if let (Some(body), Value::Object(changes)) = (body.as_object_mut(), changes) {
             body.extend(changes);
         }
+        body
+    }
+
+    /// Creates a listing from [`TestApp::listing_body`] with `changes`, and publishes it
+    /// when `publish`; returns (listing id, ticket type id).
+    pub async fn listing(
+        &self,
+        organizer: &User,
+        changes: Value,
+        publish: bool,
+    ) -> (String, String) {
+        let body = self.listing_body(changes);
         let (status, created) = self
             .post("/api/v1/listings", Some(&organizer.token), body)
             .await;
