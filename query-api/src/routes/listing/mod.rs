@@ -8,9 +8,8 @@ use chrono::{DateTime, Utc};
 use domain::Actor;
 use eventlog::sql::Arg;
 use http_kit::ApiError;
-use projections::read_row;
 use projections::record::{columns, read_rows};
-use projections::rows::TypeRow;
+use projections::rows::{ListingRow, TypeRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -149,43 +148,9 @@ impl TicketTypeView {
     }
 }
 
-read_row! {
-    /// What a listing's detail shows of its `rm_listings` row: every column but the fold's
-    /// own (search text, match keys, version), which are never shown and would be copied
-    /// out of the database on every read.
-    struct DetailRow {
-        listing_id: String,
-        organizer_id: String,
-        status: String,
-        title: String,
-        description: String,
-        venue_name: String,
-        venue_address: String,
-        city: String,
-        country: String,
-        category: String,
-        starts_at: i64,
-        ends_at: i64,
-        time_zone: String,
-        sales_opens_at: i64,
-        sales_closes_at: i64,
-        max_tickets_per_booking: i64,
-        total_capacity: Option<i64>,
-        currency: Option<String>,
-        min_price: Option<i64>,
-        max_price: Option<i64>,
-        capacity: i64,
-        seats_free: i64,
-        seats_sold: i64,
-        published_at: Option<i64>,
-        cancel_reason: Option<String>,
-        position: i64,
-    }
-}
-
 impl ListingDetail {
     /// The detail of a catalog row with its ticket types.
-    fn of(row: DetailRow, ticket_types: Vec<TicketTypeView>) -> Self {
+    fn of(row: ListingRow, ticket_types: Vec<TicketTypeView>) -> Self {
         let currency = row.currency.as_deref();
         Self {
             id: uuid(&row.listing_id),
@@ -230,10 +195,10 @@ pub(crate) async fn load(
     let mut db = conn.db();
     let sql = format!(
         "SELECT {} FROM rm_listings WHERE listing_id = $1",
-        columns::<DetailRow>()
+        columns::<ListingRow>()
     );
     let rows = db.rows(&sql, vec![Arg::from(listing)]).await?;
-    let Some(row) = read_rows::<DetailRow>(&rows)?.pop() else {
+    let Some(row) = read_rows::<ListingRow>(&rows)?.pop() else {
         return Ok(None);
     };
     if !may_see(actor, &row.organizer_id, &row.status) {
