@@ -30,7 +30,7 @@ export function AccountActions() {
   };
   const suspend = (e: FormEvent) => {
     e.preventDefault();
-    run({ action: "suspend", reason: reason.trim() }, "The account is suspended: its sessions end at their next refresh.");
+    run({ action: "suspend", reason: reason.trim() }, "The account is suspended: its next request is refused, on every server.");
   };
   const errorOf = (action: AccountAction["action"]) => (last === action ? act.error : null);
 
