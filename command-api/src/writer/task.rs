@@ -20,7 +20,9 @@ const IDLE: Duration = Duration::from_secs(300);
 /// Most commands decided and appended together.
 const MAX_BATCH: usize = 256;
 /// Reloads after conflicts before a command is given up.
-const MAX_ATTEMPTS: usize = 20;
+const MAX_ATTEMPTS: u32 = 20;
+/// The longest pause between two attempts after a conflict.
+const MAX_BACKOFF: Duration = Duration::from_millis(50);
 
 pub(super) fn spawn(writers: Writers, listing: ListingId) -> mpsc::Sender<BoxedJob> {
     let (sender, queue) = mpsc::channel(4 * MAX_BATCH);
@@ -201,7 +203,10 @@ async fn one_at_a_time(
     loaded: &mut Option<Loaded<ListingState>>,
     mut job: BoxedJob,
 ) {
-    for _ in 0..MAX_ATTEMPTS {
+    for attempt in 0..MAX_ATTEMPTS {
+        if attempt > 0 {
+            backoff(attempt).await;
+        }
         if loaded.is_none() {
             match store::load::<ListingAggregate>(log, stream).await {
                 Ok(fresh) => *loaded = Some(fresh),
@@ -274,6 +279,17 @@ pub(super) async fn run_alone(
     let stream = store::stream_id(listing.stream_id());
     let mut loaded = None;
     one_at_a_time(log, recorder, &stream, &mut loaded, job).await;
+}
+
+/// A random pause, its bound doubling with each attempt up to [`MAX_BACKOFF`]: two
+/// processes whose writers keep overwriting each other's expected version fall out of
+/// step instead of colliding again at once (full jitter, as in AWS's "Exponential Backoff
+/// And Jitter").
+async fn backoff(attempt: u32) {
+    use rand::Rng;
+    let bound = Duration::from_micros(500 << attempt.min(10)).min(MAX_BACKOFF);
+    let pause = rand::rng().random_range(Duration::ZERO..=bound);
+    tokio::time::sleep(pause).await;
 }
 
 /// Whether the log holds events of `stream` beyond `version` (written by another
