@@ -38,6 +38,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(3, "0003_notifier"),
     step!(4, "0004_read_models"),
     step!(5, "0005_bounded_lookups"),
+    step!(6, "0006_full_text_search"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

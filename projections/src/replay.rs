@@ -91,6 +91,26 @@ fn rename_ddl(sql: &str, live: &str, copy: &str) -> String {
     out
 }
 
+/// SQLite: the virtual tables that belong to `table` (`<table>__<suffix>`, such as the
+/// catalog's full-text index), by name. They are copied, swapped and dropped with it.
+async fn companions(db: &mut Db<'_>, table: &str) -> Result<Vec<String>, sqlx::Error> {
+    if db.is_postgres() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<(String,)> = db
+        .fetch(
+            "SELECT name FROM sqlite_master WHERE type = 'table' \
+             AND sql LIKE 'CREATE VIRTUAL TABLE%'",
+            Vec::new(),
+        )
+        .await?;
+    Ok(names
+        .into_iter()
+        .map(|(n,)| n)
+        .filter(|n| n.split_once("__").is_some_and(|(owner, _)| owner == table))
+        .collect())
+}
+
 async fn table_names(db: &mut Db<'_>) -> Result<Vec<String>, sqlx::Error> {
     let sql = if db.is_postgres() {
         "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"
@@ -114,6 +134,10 @@ async fn create_copies(
     let existing = table_names(db).await?;
     for table in tables {
         for leftover in existing.iter().filter(|n| is_copy_of(n, table)) {
+            for companion in companions(db, leftover).await? {
+                db.exec_script(&format!("DROP TABLE IF EXISTS {companion}"))
+                    .await?;
+            }
             db.exec_script(&format!("DROP TABLE IF EXISTS {leftover}"))
                 .await?;
         }
@@ -138,10 +162,14 @@ async fn create_copies(
                 db.exec_script(&format!("DROP INDEX {index}")).await?;
             }
         } else {
+            // The table, then its virtual companions, then its indexes and triggers
+            // (which may write to a companion): each renamed for the copy.
             let ddl: Vec<(String,)> = db
                 .fetch(
-                    "SELECT sql FROM sqlite_master WHERE tbl_name = $1 AND sql IS NOT NULL \
-                     ORDER BY CASE type WHEN 'table' THEN 0 ELSE 1 END",
+                    "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND (tbl_name = $1 \
+                     OR (type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%' \
+                         AND substr(name, 1, length($1) + 2) = $1 || '__')) \
+                     ORDER BY CASE WHEN name = $1 THEN 0 WHEN type = 'table' THEN 1 ELSE 2 END",
                     vec![Arg::Text((*table).to_owned())],
                 )
                 .await?;
@@ -236,7 +264,20 @@ pub async fn replay(
                          DROP TABLE {copy}"
                     )
                 } else {
-                    format!("DROP TABLE {table}; ALTER TABLE {copy} RENAME TO {table}")
+                    // Dropping the live table drops its triggers; the copy's triggers
+                    // follow each rename to the names the live ones had.
+                    let mut swap = format!("DROP TABLE {table};");
+                    let companions = companions(&mut db, copy).await?;
+                    for companion in &companions {
+                        let live = companion.replacen(copy, table, 1);
+                        swap.push_str(&format!(" DROP TABLE IF EXISTS {live};"));
+                    }
+                    swap.push_str(&format!(" ALTER TABLE {copy} RENAME TO {table};"));
+                    for companion in &companions {
+                        let live = companion.replacen(copy, table, 1);
+                        swap.push_str(&format!(" ALTER TABLE {companion} RENAME TO {live};"));
+                    }
+                    swap
                 };
                 db.exec_script(&swap).await?;
             }

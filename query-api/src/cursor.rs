@@ -9,6 +9,8 @@ pub(crate) struct Cursor {
     pub key: i64,
     /// The id of the last row (ties on `key` are broken by id).
     pub id: String,
+    /// A second sort value, for orders by two keys before the id (0 otherwise).
+    pub then: i64,
 }
 
 impl Cursor {
@@ -18,12 +20,23 @@ impl Cursor {
             kind: kind.to_owned(),
             key,
             id: id.to_owned(),
+            then: 0,
         }
+    }
+
+    /// This cursor with a second sort value.
+    pub fn then(self, then: i64) -> Self {
+        Self { then, ..self }
     }
 
     /// The text a client passes back (hex, so it is URL-safe and clearly not for editing).
     pub fn encode(&self) -> String {
-        format!("{}|{}|{}", self.kind, self.key, self.id)
+        let then = if self.then == 0 {
+            String::new()
+        } else {
+            format!("|{}", self.then)
+        };
+        format!("{}|{}|{}{then}", self.kind, self.key, self.id)
             .bytes()
             .map(|b| format!("{b:02x}"))
             .collect()
@@ -39,12 +52,16 @@ impl Cursor {
             .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
             .collect::<Option<Vec<u8>>>()?;
         let text = String::from_utf8(bytes).ok()?;
-        let mut parts = text.splitn(3, '|');
+        let mut parts = text.splitn(4, '|');
         let kind = parts.next()?.to_owned();
         let key = parts.next()?.parse().ok()?;
         let id = parts.next()?;
         uuid::Uuid::parse_str(id).ok()?;
-        Some(Self::new(&kind, key, id))
+        let then = match parts.next() {
+            Some(then) => then.parse().ok()?,
+            None => 0,
+        };
+        Some(Self::new(&kind, key, id).then(then))
     }
 }
 
@@ -56,7 +73,9 @@ mod tests {
     fn a_cursor_survives_a_round_trip_and_garbage_is_refused() {
         let id = uuid::Uuid::now_v7().to_string();
         let cursor = Cursor::new("starts_at", 1_780_000_000_000, &id);
-        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
+        assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor.clone()));
+        let two_keys = cursor.then(-5);
+        assert_eq!(Cursor::decode(&two_keys.encode()), Some(two_keys));
         assert_eq!(Cursor::decode("zz"), None);
         assert_eq!(Cursor::decode("abc"), None);
         assert_eq!(

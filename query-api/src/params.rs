@@ -155,6 +155,11 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Records that parameter `name` is wrong, with `message`, for [`Reader::finish`].
+    pub fn refuse(&mut self, name: &str, message: impl ToString) {
+        self.fields.push(name, message);
+    }
+
     /// Ok when every parameter read was well-formed, else the 422 naming each bad one.
     pub fn finish(self) -> Result<(), ApiError> {
         self.fields.finish()

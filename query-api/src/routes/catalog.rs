@@ -31,7 +31,10 @@ pub(super) fn routes() -> OpenApiRouter<QueryState> {
 #[into_params(parameter_in = Query)]
 #[allow(dead_code)] // documents the query string; the handler reads it field by field
 pub(crate) struct SearchParams {
-    /// Words that must all appear in the title, description, venue, city or category.
+    /// Words (at most 12) that must each begin a word of the title, description, venue,
+    /// address, city or category: `jazz ly` finds "Jazz night" in Lyon. Words are runs of
+    /// letters and digits; case does not matter, accents do. With `q`, results come best
+    /// match first (a word in the title counts most, then one in the city or category).
     q: Option<String>,
     /// City, case-insensitive.
     city: Option<String>,
@@ -49,7 +52,8 @@ pub(crate) struct SearchParams {
     max_price: Option<i64>,
     /// Only listings with free seats (true) or sold out (false).
     has_seats: Option<bool>,
-    /// `starts_at` (soonest first, the default) or `popularity` (most seats sold first).
+    /// `relevance` (best match first, then soonest; the default with `q`), `starts_at`
+    /// (soonest first; the default without `q`) or `popularity` (most seats sold first).
     sort: Option<String>,
     /// Page size, 1-100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -87,6 +91,13 @@ pub struct ListingSummary {
     pub seats_sold: i64,
     /// `published` or `sales_closed`.
     pub status: String,
+}
+
+read_row! {
+    /// A match's relevance score, beside its summary.
+    struct Score {
+        relevance: i64,
+    }
 }
 
 read_row! {
@@ -133,14 +144,74 @@ impl ListingSummary {
     }
 }
 
-/// `word` as a LIKE pattern matching it anywhere, its wildcards taken literally.
-fn contains(word: &str) -> String {
+/// Most words a query may have: each is one more index lookup and one more term of the
+/// relevance score.
+const MAX_WORDS: usize = 12;
+
+/// The words of a query as both backends' full-text indexes see them: runs of letters and
+/// digits, lower-cased (migration 0006 makes the indexes split text the same way).
+fn words(q: &str) -> Vec<String> {
+    q.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// `words` as a full-text query that every word must match as a word prefix, in the
+/// backend's syntax. The words hold only letters and digits, so nothing needs escaping.
+fn full_text_query(words: &[String], postgres: bool) -> String {
+    if postgres {
+        let terms: Vec<String> = words.iter().map(|w| format!("'{w}':*")).collect();
+        terms.join(" & ")
+    } else {
+        let terms: Vec<String> = words.iter().map(|w| format!("\"{w}\"*")).collect();
+        terms.join(" ")
+    }
+}
+
+/// The clause matching listings whose search text holds every word of `query`, using the
+/// backend's full-text index (the PostgreSQL expression is the index's, verbatim).
+fn full_text_clause(postgres: bool) -> &'static str {
+    if postgres {
+        "to_tsvector('simple', regexp_replace(search_text, '[^[:alnum:]]+', ' ', 'g')) \
+         @@ to_tsquery('simple', ?)"
+    } else {
+        "rowid IN (SELECT rowid FROM rm_listings__fts WHERE rm_listings__fts MATCH ?)"
+    }
+}
+
+/// `word` as a LIKE pattern matching it at the start of a word (after a space), its
+/// wildcards taken literally.
+fn word_start(word: &str) -> String {
     let escaped = word
-        .to_lowercase()
         .replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_");
-    format!("%{escaped}%")
+    format!("% {escaped}%")
+}
+
+/// How well a listing matches `words`, the same on both backends and independent of the
+/// other listings (so a keyset over it stays exact while listings are published): 3 for
+/// each word that starts a word of the title, 1 for each that starts the city or the
+/// category. The title is read from `search_text`, which begins with it lower-cased.
+fn relevance(filter: &mut Filter, words: &[String]) -> String {
+    let terms: Vec<String> = words
+        .iter()
+        .map(|w| {
+            filter.args.push(Arg::Text(word_start(w)));
+            let n = filter.args.len();
+            format!(
+                "(CASE WHEN ' ' || substr(search_text, 1, length(title)) LIKE ${n} ESCAPE '\\' \
+                 THEN 3 ELSE 0 END + CASE WHEN ' ' || city_key || ' ' || category_key \
+                 LIKE ${n} ESCAPE '\\' THEN 1 ELSE 0 END)"
+            )
+        })
+        .collect();
+    if terms.is_empty() {
+        "CAST(0 AS BIGINT)".into()
+    } else {
+        format!("CAST({} AS BIGINT)", terms.join(" + "))
+    }
 }
 
 /// A WHERE clause under construction, numbering its placeholders.
@@ -172,7 +243,8 @@ impl Filter {
 
 /// Searches published listings.
 ///
-/// Every word of `q` must appear; filters combine with AND. Paging is by keyset: pass
+/// Every word of `q` must begin a word of the listing's text (full-text indexes on both
+/// backends); filters combine with AND. Paging is by keyset: pass
 /// `next_cursor` back as `cursor`, and listings published meanwhile never cause a row to
 /// be repeated or skipped.
 #[utoipa::path(
@@ -193,15 +265,37 @@ async fn search(
 ) -> Result<Json<Page<ListingSummary>>, QueryError> {
     let mut read = Reader::new(&params);
     let after = read.after();
-    let sort = read.choice("sort", &["starts_at", "popularity"]);
+    let q = read.text("q");
+    let words = q.as_deref().map(words).unwrap_or_default();
+    if words.len() > MAX_WORDS {
+        read.refuse("q", format!("must have at most {MAX_WORDS} words"));
+    }
+    let searching = q.is_some();
+    // With words, the best matches come first unless another order is asked for.
+    let orders: &[&'static str] = if searching {
+        &["relevance", "starts_at", "popularity"]
+    } else {
+        &["starts_at", "popularity", "relevance"]
+    };
+    let sort = read.choice("sort", orders);
     let limit = read.limit();
     let cursor = read.cursor(sort);
+    let mut conn = conn(&state).await?;
+    let postgres = conn.db().is_postgres();
     let mut filter = Filter::default();
     filter
         .clauses
         .push("status IN ('published', 'sales_closed')".into());
-    for word in read.text("q").unwrap_or_default().split_whitespace() {
-        filter.add("search_text LIKE ? ESCAPE '\\'", contains(word));
+    if searching {
+        if words.is_empty() {
+            // Nothing but punctuation: no word to find, so nothing matches.
+            filter.clauses.push("1 = 0".into());
+        } else {
+            filter.add(
+                full_text_clause(postgres),
+                full_text_query(&words, postgres),
+            );
+        }
     }
     if let Some(city) = read.text("city") {
         filter.add("city_key = ?", city.to_lowercase());
@@ -229,26 +323,49 @@ async fn search(
     read.finish()?;
     state.caught_up(after, &["catalog"]).await?;
 
-    let order = if sort == "popularity" {
-        if let Some(c) = &cursor {
-            filter.add2("(seats_sold, listing_id) < (?1, ?2)", c.key, c.id.clone());
-        }
-        "seats_sold DESC, listing_id DESC"
-    } else {
-        if let Some(c) = &cursor {
-            filter.add2("(starts_at, listing_id) > (?1, ?2)", c.key, c.id.clone());
-        }
-        "starts_at, listing_id"
+    let relevance = relevance(&mut filter, &words);
+    // The page is chosen over the matches with their score, so the keyset can use it.
+    let mut outer = Filter {
+        clauses: vec!["1 = 1".into()],
+        args: std::mem::take(&mut filter.args),
     };
-    filter.args.push(Arg::Int(limit + 1));
+    let order = match sort {
+        "popularity" => {
+            if let Some(c) = &cursor {
+                outer.add2("(seats_sold, listing_id) < (?1, ?2)", c.key, c.id.clone());
+            }
+            "seats_sold DESC, listing_id DESC"
+        }
+        "relevance" => {
+            if let Some(c) = &cursor {
+                outer.add("relevance <= ?", c.key);
+                let n = outer.args.len();
+                outer.add2(
+                    &format!("(relevance < ${n} OR (starts_at, listing_id) > (?1, ?2))"),
+                    c.then,
+                    c.id.clone(),
+                );
+            }
+            "relevance DESC, starts_at, listing_id"
+        }
+        _ => {
+            if let Some(c) = &cursor {
+                outer.add2("(starts_at, listing_id) > (?1, ?2)", c.key, c.id.clone());
+            }
+            "starts_at, listing_id"
+        }
+    };
+    outer.args.push(Arg::Int(limit + 1));
     let sql = format!(
-        "SELECT {} FROM rm_listings WHERE {} ORDER BY {order} LIMIT ${}",
+        "SELECT * FROM (SELECT {}, {relevance} AS relevance FROM rm_listings WHERE {}) \
+         AS matches WHERE {} ORDER BY {order} LIMIT ${}",
         columns::<SummaryRow>(),
         filter.clauses.join(" AND "),
-        filter.args.len()
+        outer.clauses.join(" AND "),
+        outer.args.len()
     );
-    let mut conn = conn(&state).await?;
-    let rows = conn.db().rows(&sql, filter.args).await?;
+    let rows = conn.db().rows(&sql, outer.args).await?;
+    let scores = read_rows::<Score>(&rows)?;
     let mut items: Vec<ListingSummary> = read_rows::<SummaryRow>(&rows)?
         .into_iter()
         .map(ListingSummary::of)
@@ -256,12 +373,17 @@ async fn search(
     let next_cursor = if items.len() as i64 > limit {
         items.truncate(limit as usize);
         items.last().map(|last| {
-            let key = if sort == "popularity" {
-                last.seats_sold
-            } else {
-                last.starts_at.timestamp_millis()
-            };
-            Cursor::new(sort, key, &last.id.to_string()).encode()
+            let id = last.id.to_string();
+            let starts_at = last.starts_at.timestamp_millis();
+            match sort {
+                "popularity" => Cursor::new(sort, last.seats_sold, &id),
+                "relevance" => {
+                    let score = scores[limit as usize - 1].relevance;
+                    Cursor::new(sort, score, &id).then(starts_at)
+                }
+                _ => Cursor::new(sort, starts_at, &id),
+            }
+            .encode()
         })
     } else {
         None

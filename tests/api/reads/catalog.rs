@@ -10,6 +10,7 @@ use crate::support::TestApp;
 api_test!(
     search_matches_words_city_category_dates_prices_and_free_seats,
     search_sorts_by_popularity_and_refuses_bad_parameters_by_name,
+    search_finds_word_prefixes_best_match_first_and_pages_in_that_order,
     paging_never_repeats_or_skips_a_listing_while_others_are_published,
 );
 
@@ -59,7 +60,11 @@ async fn search_matches_words_city_category_dates_prices_and_free_seats(app: Tes
         Vec::<String>::new(),
         "_ is no wildcard"
     );
-    assert_eq!(search(&app, "q=%25").await, [brunch], "% is no wildcard");
+    assert_eq!(
+        search(&app, "q=%25").await,
+        Vec::<String>::new(),
+        "% is no wildcard: a query without words matches nothing"
+    );
     assert_eq!(search(&app, "city=PARIS").await, [rock, brunch]);
     assert_eq!(search(&app, "category=festival").await, [rock]);
     let day = |n: i64| {
@@ -92,6 +97,75 @@ async fn search_matches_words_city_category_dates_prices_and_free_seats(app: Tes
     assert_eq!(item["seats_free"], 10);
     assert_eq!(item["status"], "published");
     assert_eq!(page["next_cursor"], Value::Null);
+}
+
+async fn search_finds_word_prefixes_best_match_first_and_pages_in_that_order(app: TestApp) {
+    let organizer = app.user("organizer").await;
+    let with_description = |mut spec: Value, description: &str| {
+        spec["description"] = json!(description);
+        spec
+    };
+    let mut make = Vec::new();
+    for (days, title, city, category, description) in [
+        (30, "Summer jazz festival", "Lyon", "Concert", ""),
+        (10, "Brass band", "Lyon", "Jazz", ""),
+        (20, "Jazz & blues night", "Paris", "Concert", ""),
+        (
+            5,
+            "Organ recital",
+            "Paris",
+            "Classical",
+            "Bach, then free-jazz improvisations.",
+        ),
+        (15, "Pizzazz", "Paris", "Comedy", ""),
+    ] {
+        let spec = with_description(spec(&app, days, title, city, category, 0, 5), description);
+        make.push(app.listing(&organizer, spec, true).await.0);
+    }
+    let [summer, brass, blues, organ, pizzazz] = [0, 1, 2, 3, 4].map(|i| make[i].as_str());
+
+    // A word in the title counts most, then one in the city or category, then anywhere
+    // (the description splits "free-jazz" into words); ties come soonest first.
+    assert_eq!(
+        search(&app, "q=jazz").await,
+        [blues, summer, brass, organ],
+        "best match first; \"Pizzazz\" holds \"azz\" but no word starting with jazz"
+    );
+    assert_eq!(
+        search(&app, "q=JAZ").await,
+        [blues, summer, brass, organ],
+        "a word matches as a prefix, in any case"
+    );
+    assert_eq!(search(&app, "q=jazz%20lyon").await, [summer, brass]);
+    assert_eq!(search(&app, "q=azz").await, Vec::<String>::new());
+    assert_eq!(search(&app, "q=pizza").await, [pizzazz]);
+    assert_eq!(search(&app, "q=improvisation%20bach").await, [organ]);
+    assert_eq!(
+        search(&app, "q=jazz&sort=starts_at").await,
+        [organ, brass, blues, summer],
+        "another order can be asked for"
+    );
+
+    // Paging one at a time visits the matches in the same order, each once.
+    let mut seen = Vec::new();
+    let mut next = String::from("/api/v1/listings?q=jazz&limit=1");
+    loop {
+        let (status, page) = app.read(&next, None).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        seen.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(cursor) => next = format!("/api/v1/listings?q=jazz&limit=1&cursor={cursor}"),
+            None => break,
+        }
+    }
+    assert_eq!(seen, [blues, summer, brass, organ]);
+
+    let too_many = vec!["a"; 13].join("%20");
+    let (status, problem) = app
+        .read(&format!("/api/v1/listings?q={too_many}"), None)
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+    assert_eq!(fields(&problem), ["q"]);
 }
 
 async fn search_sorts_by_popularity_and_refuses_bad_parameters_by_name(app: TestApp) {

@@ -192,7 +192,8 @@ export interface paths {
         };
         /**
          * Searches published listings.
-         * @description Every word of `q` must appear; filters combine with AND. Paging is by keyset: pass
+         * @description Every word of `q` must begin a word of the listing's text (full-text indexes on both
+         *     backends); filters combine with AND. Paging is by keyset: pass
          *     `next_cursor` back as `cursor`, and listings published meanwhile never cause a row to
          *     be repeated or skipped.
          */
@@ -2520,7 +2521,12 @@ export interface operations {
     search: {
         parameters: {
             query?: {
-                /** @description Words that must all appear in the title, description, venue, city or category. */
+                /**
+                 * @description Words (at most 12) that must each begin a word of the title, description, venue,
+                 *     address, city or category: `jazz ly` finds "Jazz night" in Lyon. Words are runs of
+                 *     letters and digits; case does not matter, accents do. With `q`, results come best
+                 *     match first (a word in the title counts most, then one in the city or category).
+                 */
                 q?: string;
                 /** @description City, case-insensitive. */
                 city?: string;
@@ -2536,7 +2542,10 @@ export interface operations {
                 max_price?: number;
                 /** @description Only listings with free seats (true) or sold out (false). */
                 has_seats?: boolean;
-                /** @description `starts_at` (soonest first, the default) or `popularity` (most seats sold first). */
+                /**
+                 * @description `relevance` (best match first, then soonest; the default with `q`), `starts_at`
+                 *     (soonest first; the default without `q`) or `popularity` (most seats sold first).
+                 */
                 sort?: string;
                 /** @description Page size, 1-100 (default 20). */
                 limit?: number;

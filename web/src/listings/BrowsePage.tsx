@@ -57,7 +57,8 @@ function SearchForm({
         <Field label="Sort by" name="sort" error={error}>
           {(p) => (
             <select {...p} value={form.sort} onChange={set("sort")}>
-              <option value="">Date</option>
+              <option value="">{form.q.trim() ? "Best match" : "Date"}</option>
+              {form.q.trim() && <option value="starts_at">Date</option>}
               <option value="popularity">Popularity</option>
             </select>
           )}

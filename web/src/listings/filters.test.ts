@@ -22,4 +22,9 @@ describe("filtersFromParams", () => {
     const params = new URLSearchParams("q=%20&from=june&max=cheap&sort=starts_at&seats=0");
     expect(filtersFromParams(params)).toEqual({});
   });
+
+  it("asks for the date order only where it is not the default", () => {
+    const searching = new URLSearchParams("q=jazz&sort=starts_at");
+    expect(filtersFromParams(searching)).toEqual({ q: "jazz", sort: "starts_at" });
+  });
 });

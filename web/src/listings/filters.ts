@@ -15,7 +15,10 @@ export function filtersFromParams(params: URLSearchParams): SearchFilters {
     const raw = text(name);
     return raw && /^\d{4}-\d{2}-\d{2}$/.test(raw) ? `${raw}T${end ? "23:59:59" : "00:00:00"}Z` : undefined;
   };
-  const sort = params.get("sort") === "popularity" ? "popularity" : undefined;
+  // Without words the default order is by date; with words it is best match first, so
+  // "by date" is asked for only then.
+  const asked = params.get("sort");
+  const sort = asked === "popularity" || (asked === "starts_at" && text("q")) ? asked : undefined;
   const filters: SearchFilters = {
     q: text("q"),
     city: text("city"),
