@@ -130,6 +130,7 @@
 //!     details,
 //!     ticket_types: vec![ticket_type],
 //!     total_capacity: None,
+//!     buyer_limits: None,
 //!     now,
 //! };
 //!

@@ -23,6 +23,10 @@ impl From<ListingError> for ApiError {
             | E::NotYourListing { .. }
             | E::NotYourHold { .. }
             | E::NotYourWaitlistEntry { .. } => Self::Forbidden(message),
+            E::HoldRateExceeded { retry_after, .. } => Self::TooManyRequests {
+                message,
+                retry_after,
+            },
             _ => Self::Rejected(message),
         }
     }

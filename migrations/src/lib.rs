@@ -39,6 +39,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(4, "0004_read_models"),
     step!(5, "0005_bounded_lookups"),
     step!(6, "0006_full_text_search"),
+    step!(7, "0007_buyer_limits"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

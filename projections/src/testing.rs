@@ -9,8 +9,9 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use domain::booking::{BookingState, NewTicket};
 use domain::flows::{cancel_booking, confirm_hold, CancelBooking, ConfirmHold};
 use domain::listing::{
-    decide, CreateListing, HoldSeats, JoinWaitlist, ListingDetails, ListingEvent, ListingState,
-    NewTicketType, PublishListing, ReleaseHold, SalesWindow, Venue,
+    decide, BuyerLimits, CreateListing, HoldSeats, JoinWaitlist, ListingDetails, ListingEvent,
+    ListingState, NewTicketType, PublishListing, ReleaseHold, SalesWindow, Venue,
+    MAX_HOLDS_PER_MINUTE,
 };
 use domain::{
     Actor, BookingId, CountryCode, Currency, DomainEvent, HoldDuration, HoldId, ListingId,
@@ -215,6 +216,11 @@ pub async fn seed(
                 })
                 .collect(),
             total_capacity: None,
+            // 200 buyers make every sale: they may buy far more than one booking's worth.
+            buyer_limits: Some(BuyerLimits {
+                max_seats: Some(1_000_000),
+                holds_per_minute: MAX_HOLDS_PER_MINUTE,
+            }),
             now,
         };
         let mut state = ListingState::default();

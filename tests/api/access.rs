@@ -57,6 +57,11 @@ async fn a_suspended_account_is_refused_on_its_next_request(app: TestApp) {
     let path = format!("/api/v1/accounts/{}/reinstate", buyer.id);
     let (status, _) = app.post(&path, Some(&admin.token), json!({})).await;
     assert_eq!(status, StatusCode::OK);
+    // Reinstated, it acts again: lets its first hold go and holds anew.
+    let first = held["hold_id"].as_str().unwrap();
+    let release = format!("/api/v1/listings/{listing}/holds/{first}/release");
+    let (status, released) = app.post(&release, Some(&buyer.token), json!({})).await;
+    assert_eq!(status, StatusCode::OK, "reinstated: {released}");
     let (status, held) = hold(&app, &buyer, &listing, &ticket_type).await;
     assert_eq!(status, StatusCode::CREATED, "reinstated: {held}");
 }

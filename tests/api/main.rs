@@ -27,6 +27,7 @@ mod access;
 mod accounts;
 mod bookings;
 mod bounds;
+mod buyer_limits;
 mod hardening;
 mod listing_rules;
 mod listings;

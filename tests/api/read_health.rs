@@ -121,10 +121,11 @@ async fn replay_under_bookings_and_queries_never_breaks_a_read(app: TestApp) {
     let (listing, ticket_type) = app
         .listing(
             &organizer,
+            // One buyer books 16 times within a minute: limits that allow it.
             serde_json::json!({"ticket_types": [
                 {"name": "Floor", "price": {"amount": 2500, "currency": "EUR"}, "capacity": 200},
                 {"name": "Balcony", "price": {"amount": 1500, "currency": "EUR"}, "capacity": 50}
-            ]}),
+            ], "buyer_limits": {"max_seats": 100, "holds_per_minute": 100}}),
             true,
         )
         .await;

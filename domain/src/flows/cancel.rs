@@ -41,6 +41,7 @@ pub fn cancel_booking(
     let listing_events = listing::return_seats(
         listing,
         booking.id,
+        booking.buyer,
         booking.ticket_type_id,
         booking.seats,
         command.offer_for,

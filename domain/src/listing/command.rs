@@ -1,6 +1,8 @@
 //! Listing commands: what an organizer, a buyer or the scheduler asks a listing to do.
 
 use super::details::{ListingDetails, NewTicketType};
+use super::limits::BuyerLimits;
+use super::room::RoomSettings;
 use crate::actor::Actor;
 use crate::ids::{HoldId, ListingId, TicketTypeId, WaitlistEntryId};
 use crate::values::{HoldDuration, SeatCount, ShortText};
@@ -19,6 +21,8 @@ pub struct CreateListing {
     pub ticket_types: Vec<NewTicketType>,
     /// Optional cap on seats across all types.
     pub total_capacity: Option<u32>,
+    /// Per-buyer limits other than the defaults, if any.
+    pub buyer_limits: Option<BuyerLimits>,
     /// The current time.
     pub now: DateTime<Utc>,
 }
@@ -70,6 +74,65 @@ pub struct ChangeTotalCapacity {
     /// How long waitlist offers made from new seats last.
     pub offer_for: HoldDuration,
     /// The current time.
+    pub now: DateTime<Utc>,
+}
+
+/// Set the per-buyer limits (seats per account, holds per minute).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetBuyerLimits {
+    /// Who acts.
+    pub actor: Actor,
+    /// The new limits.
+    pub limits: BuyerLimits,
+    /// The current time.
+    pub now: DateTime<Utc>,
+}
+
+/// Turn the waiting room on, change it, or turn it off (`None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetWaitingRoom {
+    /// Who acts.
+    pub actor: Actor,
+    /// How it runs; `None` turns it off.
+    pub settings: Option<RoomSettings>,
+    /// The current time.
+    pub now: DateTime<Utc>,
+}
+
+/// Join the waiting room (the buyer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JoinWaitingRoom {
+    /// The buyer.
+    pub actor: Actor,
+    /// A fresh random seed below 2^53: it orders the early arrivals if this join is the
+    /// first command at or after the opening (which then opens the room first).
+    pub seed: u64,
+    /// The current time.
+    pub now: DateTime<Utc>,
+}
+
+/// Open the room at its opening time (issued by the scheduler).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenWaitingRoom {
+    /// A fresh random seed below 2^53 that orders the early arrivals.
+    pub seed: u64,
+    /// The current time; at or after the opening.
+    pub now: DateTime<Utc>,
+}
+
+/// Let in as many buyers from the front of the line as the rate allows (the scheduler).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AdmitFromWaitingRoom {
+    /// The current time.
+    pub now: DateTime<Utc>,
+}
+
+/// Record that an admission lapsed (the scheduler).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpireAdmission {
+    /// Whose admission.
+    pub buyer: crate::ids::UserId,
+    /// The current time; at or after the admission's end.
     pub now: DateTime<Utc>,
 }
 
@@ -203,6 +266,18 @@ pub enum ListingCommand {
     ChangeTicketTypeCapacity(ChangeTicketTypeCapacity),
     /// See [`ChangeTotalCapacity`].
     ChangeTotalCapacity(ChangeTotalCapacity),
+    /// See [`SetBuyerLimits`].
+    SetBuyerLimits(SetBuyerLimits),
+    /// See [`SetWaitingRoom`].
+    SetWaitingRoom(SetWaitingRoom),
+    /// See [`JoinWaitingRoom`].
+    JoinWaitingRoom(JoinWaitingRoom),
+    /// See [`OpenWaitingRoom`].
+    OpenWaitingRoom(OpenWaitingRoom),
+    /// See [`AdmitFromWaitingRoom`].
+    AdmitFromWaitingRoom(AdmitFromWaitingRoom),
+    /// See [`ExpireAdmission`].
+    ExpireAdmission(ExpireAdmission),
     /// See [`PublishListing`].
     Publish(PublishListing),
     /// See [`CloseSales`].
@@ -239,6 +314,12 @@ into_command!(
     AddTicketType => AddTicketType,
     ChangeTicketTypeCapacity => ChangeTicketTypeCapacity,
     ChangeTotalCapacity => ChangeTotalCapacity,
+    SetBuyerLimits => SetBuyerLimits,
+    SetWaitingRoom => SetWaitingRoom,
+    JoinWaitingRoom => JoinWaitingRoom,
+    OpenWaitingRoom => OpenWaitingRoom,
+    AdmitFromWaitingRoom => AdmitFromWaitingRoom,
+    ExpireAdmission => ExpireAdmission,
     PublishListing => Publish,
     CloseSales => CloseSales,
     CloseSalesOnSchedule => CloseSalesOnSchedule,

@@ -4,7 +4,9 @@ use super::command::ListingCommand;
 use super::error::ListingError;
 use super::event::ListingEvent;
 use super::state::{Listing, ListingState};
-use super::{decide_holds as holds, decide_setup as setup, decide_waitlist as waitlist};
+use super::{
+    decide_holds as holds, decide_room as room, decide_setup as setup, decide_waitlist as waitlist,
+};
 
 /// Decides a listing command against the folded state; returns the events to append.
 ///
@@ -21,6 +23,12 @@ pub fn decide(
         C::AddTicketType(c) => setup::add_ticket_type(existing(state)?, c),
         C::ChangeTicketTypeCapacity(c) => setup::change_capacity(existing(state)?, c),
         C::ChangeTotalCapacity(c) => setup::change_total_capacity(existing(state)?, c),
+        C::SetBuyerLimits(c) => setup::set_buyer_limits(existing(state)?, c),
+        C::SetWaitingRoom(c) => room::set(existing(state)?, c),
+        C::JoinWaitingRoom(c) => room::join(existing(state)?, c),
+        C::OpenWaitingRoom(c) => room::open(existing(state)?, c),
+        C::AdmitFromWaitingRoom(c) => room::admit(existing(state)?, c),
+        C::ExpireAdmission(c) => room::expire(existing(state)?, c),
         C::Publish(c) => setup::publish(existing(state)?, c),
         C::CloseSales(c) => setup::close_sales(existing(state)?, c),
         C::CloseSalesOnSchedule(c) => setup::close_sales_on_schedule(existing(state)?, c),

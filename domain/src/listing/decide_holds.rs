@@ -8,7 +8,7 @@ use super::hold::Hold;
 use super::offers::with_offers;
 use super::state::{Listing, ListingStatus};
 use crate::actor::Actor;
-use crate::ids::{BookingId, HoldId, TicketTypeId, WaitlistEntryId};
+use crate::ids::{BookingId, HoldId, TicketTypeId, UserId, WaitlistEntryId};
 use crate::values::{HoldDuration, SeatCount};
 use chrono::{DateTime, Utc};
 
@@ -25,6 +25,22 @@ pub(super) fn hold(listing: &Listing, c: HoldSeats) -> Result<Vec<ListingEvent>,
             .is_some();
     if taken {
         return Err(ListingError::HoldIdAlreadyUsed { hold_id: c.hold_id });
+    }
+    super::decide_room::ensure_admitted(listing, c.actor.user_id, c.now)?;
+    let claim = listing.buyers.claim(c.actor.user_id);
+    if let Some(hold_id) = claim.and_then(|claim| claim.open_holds.get(&c.ticket_type_id)) {
+        return Err(ListingError::OpenHoldExists { hold_id: *hold_id });
+    }
+    check_buyer_seats(listing, c.actor.user_id, c.seats)?;
+    let per_minute = listing.limits.holds_per_minute;
+    if let Some((count, Some(frees_at))) = claim.map(|claim| claim.holds_in_window(c.now)) {
+        if count >= per_minute {
+            let wait = (frees_at - c.now).num_milliseconds().max(0) as u64;
+            return Err(ListingError::HoldRateExceeded {
+                per_minute,
+                retry_after: wait.div_ceil(1000).max(1),
+            });
+        }
     }
     let free = listing.inventory.free(c.ticket_type_id);
     if free == 0 {
@@ -154,6 +170,7 @@ pub(crate) fn confirm_hold<'a>(
 pub(crate) fn return_seats(
     listing: &Listing,
     booking_id: BookingId,
+    buyer: UserId,
     ticket_type_id: TicketTypeId,
     seats: SeatCount,
     offer_for: HoldDuration,
@@ -167,6 +184,7 @@ pub(crate) fn return_seats(
         booking_id,
         ticket_type_id,
         seats,
+        buyer: Some(buyer),
         at: now,
     };
     with_offers(listing, returned, offer_for, now)
@@ -182,6 +200,24 @@ fn own_hold<'a>(
         return Err(ListingError::NotYourHold { hold_id });
     }
     Ok(hold)
+}
+
+/// Refuses `seats` more when they would take the buyer's claim past the listing's limit.
+pub(super) fn check_buyer_seats(
+    listing: &Listing,
+    buyer: UserId,
+    seats: SeatCount,
+) -> Result<(), ListingError> {
+    let max = listing.max_seats_per_buyer();
+    let claimed = listing.buyers.claim(buyer).map_or(0, |claim| claim.seats);
+    if claimed.saturating_add(seats.get()) > max {
+        return Err(ListingError::BuyerSeatLimit {
+            max,
+            claimed,
+            requested: seats.get(),
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn check_per_booking(listing: &Listing, seats: SeatCount) -> Result<(), ListingError> {

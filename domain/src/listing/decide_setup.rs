@@ -2,12 +2,13 @@
 
 use super::command::{
     AddTicketType, CancelListing, ChangeTicketTypeCapacity, ChangeTotalCapacity, CloseSales,
-    CloseSalesOnSchedule, CreateListing, PublishListing, UpdateListingDetails,
+    CloseSalesOnSchedule, CreateListing, PublishListing, SetBuyerLimits, UpdateListingDetails,
 };
 use super::details::{ListingDetails, NewTicketType, MAX_TICKET_TYPES, MAX_TYPE_CAPACITY};
 use super::error::ListingError;
 use super::event::{HoldReleaseReason, ListingEvent};
 use super::guards::{ensure_manager, ensure_not_cancelled, ticket_type};
+use super::limits::{BuyerLimits, MAX_HOLDS_PER_MINUTE};
 use super::offers::with_offers;
 use super::state::{Listing, ListingState, ListingStatus};
 use crate::actor::Role;
@@ -39,6 +40,9 @@ pub(super) fn create(
         validate_new_type(new, accepted.iter().copied(), currency)?;
         accepted.push(new);
     }
+    if let Some(limits) = &c.buyer_limits {
+        validate_limits(limits)?;
+    }
     let mut events = vec![ListingEvent::ListingDrafted {
         listing_id: c.listing_id,
         organizer_id: c.actor.user_id,
@@ -58,7 +62,54 @@ pub(super) fn create(
                 at: c.now,
             }),
     );
+    if let Some(limits) = c.buyer_limits.filter(|l| *l != BuyerLimits::default()) {
+        events.push(ListingEvent::BuyerLimitsSet {
+            limits,
+            by: c.actor.user_id,
+            at: c.now,
+        });
+    }
     Ok(events)
+}
+
+/// New limits apply to later holds and joins; claims above a lowered limit stay.
+pub(super) fn set_buyer_limits(
+    listing: &Listing,
+    c: SetBuyerLimits,
+) -> Result<Vec<ListingEvent>, ListingError> {
+    ensure_manager(listing, &c.actor)?;
+    ensure_not_cancelled(listing)?;
+    validate_limits(&c.limits)?;
+    if c.limits == listing.limits {
+        return Err(ListingError::NothingToUpdate);
+    }
+    Ok(vec![ListingEvent::BuyerLimitsSet {
+        limits: c.limits,
+        by: c.actor.user_id,
+        at: c.now,
+    }])
+}
+
+fn validate_limits(limits: &BuyerLimits) -> Result<(), ListingError> {
+    if let Some(max) = limits.max_seats {
+        if !(1..=MAX_TYPE_CAPACITY).contains(&max) {
+            return Err(ListingError::BuyerLimitOutOfRange {
+                name: "max_seats",
+                requested: max,
+                min: 1,
+                max: MAX_TYPE_CAPACITY,
+            });
+        }
+    }
+    if !(1..=MAX_HOLDS_PER_MINUTE).contains(&limits.holds_per_minute) {
+        return Err(ListingError::BuyerLimitOutOfRange {
+            name: "holds_per_minute",
+            requested: limits.holds_per_minute,
+            min: 1,
+            max: MAX_HOLDS_PER_MINUTE,
+        });
+    }
+    Ok(())
 }
 
 pub(super) fn update_details(

@@ -1,7 +1,7 @@
 //! Deciding waitlist joins and leaves (offers are made in `offers`).
 
 use super::command::{JoinWaitlist, LeaveWaitlist};
-use super::decide_holds::check_per_booking;
+use super::decide_holds::{check_buyer_seats, check_per_booking};
 use super::error::ListingError;
 use super::event::ListingEvent;
 use super::guards::{ensure_selling, ticket_type};
@@ -38,6 +38,8 @@ pub(super) fn join(listing: &Listing, c: JoinWaitlist) -> Result<Vec<ListingEven
     if let Some(entry) = listing.waitlist.entry_of(c.ticket_type_id, c.actor.user_id) {
         return Err(ListingError::AlreadyOnWaitlist { entry_id: entry.id });
     }
+    check_buyer_seats(listing, c.actor.user_id, c.party_size)?;
+    super::decide_room::ensure_admitted(listing, c.actor.user_id, c.now)?;
     let offer_hold = HoldId::for_offer(c.entry_id);
     let id_taken = listing.waitlist.get(c.entry_id).is_some()
         || listing.holds.contains_key(&offer_hold)

@@ -1,6 +1,7 @@
 //! Why a listing refused a command, in words a person can act on.
 
 use super::hold::HoldOutcome;
+use super::room::Visit;
 use crate::ids::{HoldId, ListingId, TicketTypeId, WaitlistEntryId};
 use crate::values::{Currency, ShortText};
 use chrono::{DateTime, Utc};
@@ -304,6 +305,108 @@ pub enum ListingError {
         /// The id.
         entry_id: WaitlistEntryId,
     },
+    /// A per-buyer limit out of range.
+    #[error("{name} must be between {min} and {max} (got {requested})")]
+    BuyerLimitOutOfRange {
+        /// Which limit (`max_seats` or `holds_per_minute`).
+        name: &'static str,
+        /// The requested value.
+        requested: u32,
+        /// Smallest allowed.
+        min: u32,
+        /// Largest allowed.
+        max: u32,
+    },
+    /// The buyer already has an open hold of this ticket type.
+    #[error("you already hold seats of this ticket type (hold {hold_id}); confirm or release that hold first")]
+    OpenHoldExists {
+        /// The open hold.
+        hold_id: HoldId,
+    },
+    /// The hold or waitlist party would take the buyer past the listing's per-buyer limit.
+    #[error("at most {max} seats per buyer on this listing; you already hold, wait for or have booked {claimed} (asked for {requested})")]
+    BuyerSeatLimit {
+        /// The limit.
+        max: u32,
+        /// Seats the buyer holds, is offered, waits for or has booked.
+        claimed: u32,
+        /// Seats asked for.
+        requested: u32,
+    },
+    /// The buyer started too many holds within a minute.
+    #[error("at most {per_minute} holds per minute per buyer on this listing; try again in {retry_after} s")]
+    HoldRateExceeded {
+        /// The limit.
+        per_minute: u32,
+        /// Seconds until the oldest counted hold leaves the minute.
+        retry_after: u64,
+    },
+    /// A waiting-room setting out of range.
+    #[error("{name} must be between {min} and {max} (got {requested})")]
+    RoomSettingOutOfRange {
+        /// Which setting (`admitted_per_minute` or `admission_minutes`).
+        name: &'static str,
+        /// The requested value.
+        requested: u32,
+        /// Smallest allowed.
+        min: u32,
+        /// Largest allowed.
+        max: u32,
+    },
+    /// The listing has no waiting room.
+    #[error("this listing has no waiting room")]
+    NoWaitingRoom,
+    /// The buyer joined the room before.
+    #[error("you are already in this listing's waiting room ({visit:?})")]
+    AlreadyInWaitingRoom {
+        /// Where they are.
+        visit: Visit,
+    },
+    /// The room opened already (its opening time can no longer change).
+    #[error("the waiting room opened at {at}")]
+    WaitingRoomAlreadyOpen {
+        /// When it opened.
+        at: DateTime<Utc>,
+    },
+    /// Opening or admitting before the room's opening time.
+    #[error("the waiting room opens at {opens_at}")]
+    WaitingRoomNotOpenYet {
+        /// When it opens.
+        opens_at: DateTime<Utc>,
+    },
+    /// A seed of 2^53 or more.
+    #[error("the seed {seed} must be below 2^53")]
+    SeedOutOfRange {
+        /// The seed.
+        seed: u64,
+    },
+    /// The rate allows nobody more yet, or nobody is waiting.
+    #[error("nobody can be let in now ({waiting} waiting)")]
+    NothingToAdmit {
+        /// How many are waiting.
+        waiting: usize,
+    },
+    /// Expiring an admission early.
+    #[error("the admission lasts until {expires_at}")]
+    AdmissionNotYetExpired {
+        /// When it lapses.
+        expires_at: DateTime<Utc>,
+    },
+    /// Expiring an admission that is not live.
+    #[error("this buyer has no live admission")]
+    NoAdmission,
+    /// Holding without having joined the room.
+    #[error("this sale lets buyers in from its waiting room: join it first")]
+    AdmissionRequired,
+    /// Holding while still in line.
+    #[error("you are still in the waiting room{}; you can hold seats once you are let in", place.map(|p| format!(" ({p} ahead of you)")).unwrap_or_default())]
+    StillWaiting {
+        /// How many are ahead (after the opening).
+        place: Option<usize>,
+    },
+    /// Holding after the admission lapsed.
+    #[error("your admission from the waiting room has lapsed")]
+    AdmissionLapsed,
     /// A deadline beyond what a date can represent.
     #[error("the deadline would be out of the representable time range")]
     TimeOutOfRange,

@@ -1,6 +1,8 @@
 //! Listing events: the facts folded into availability, holds, offers and the waitlist.
 
 use super::details::ListingDetails;
+use super::limits::BuyerLimits;
+use super::room::RoomSettings;
 use crate::event::DomainEvent;
 use crate::ids::{BookingId, HoldId, ListingId, TicketTypeId, UserId, WaitlistEntryId};
 use crate::values::{Money, SeatCount, ShortText};
@@ -177,6 +179,10 @@ pub enum ListingEvent {
         ticket_type_id: TicketTypeId,
         /// How many seats return to the pool.
         seats: SeatCount,
+        /// Whose booking it was. Added after the first release: absent in older payloads,
+        /// and then left out when written, so those keep their bytes.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        buyer: Option<UserId>,
         /// When.
         at: DateTime<Utc>,
     },
@@ -268,6 +274,59 @@ pub enum ListingEvent {
         /// When.
         at: DateTime<Utc>,
     },
+    /// The organizer set what one account may claim of the listing and how fast it may
+    /// hold (the per-buyer limits).
+    BuyerLimitsSet {
+        /// The new limits.
+        limits: BuyerLimits,
+        /// Who set them.
+        by: UserId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The organizer turned the waiting room on (or changed it), or off (`None`).
+    WaitingRoomSet {
+        /// How it runs; `None`: no room, anyone may hold.
+        settings: Option<RoomSettings>,
+        /// Who set it.
+        by: UserId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// A buyer joined the waiting room.
+    WaitingRoomJoined {
+        /// Who.
+        buyer: UserId,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The room opened: everyone who joined before is ordered by their rank under `seed`
+    /// (see [`super::room::rank`]), ahead of everyone who joins later.
+    WaitingRoomOpened {
+        /// The random seed of the order (below 2^53, so JSON readers keep it exact).
+        seed: u64,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// The buyer at the front of the line was let in: they may hold seats until
+    /// `expires_at`.
+    AdmissionGranted {
+        /// Who.
+        buyer: UserId,
+        /// When the admission lapses.
+        expires_at: DateTime<Utc>,
+        /// When.
+        at: DateTime<Utc>,
+    },
+    /// An admission lapsed.
+    AdmissionExpired {
+        /// Whose.
+        buyer: UserId,
+        /// Whether they held seats with it (unused ones give their place in the rate back).
+        used: bool,
+        /// When the expiry was recorded.
+        at: DateTime<Utc>,
+    },
 }
 
 impl ListingEvent {
@@ -275,7 +334,7 @@ impl ListingEvent {
     pub const SCHEMA_VERSION: u32 = 1;
 
     /// Every `type` tag this enum can produce, in declaration order.
-    pub const TYPES: [&'static str; 19] = [
+    pub const TYPES: [&'static str; 25] = [
         "listing_drafted",
         "ticket_type_added",
         "listing_details_updated",
@@ -295,6 +354,12 @@ impl ListingEvent {
         "waitlist_offer_declined",
         "waitlist_offer_expired",
         "waitlist_offer_withdrawn",
+        "buyer_limits_set",
+        "waiting_room_set",
+        "waiting_room_joined",
+        "waiting_room_opened",
+        "admission_granted",
+        "admission_expired",
     ];
 
     /// When it happened (the `now` of the command that decided it).
@@ -318,7 +383,13 @@ impl ListingEvent {
             | Self::WaitlistOfferMade { at, .. }
             | Self::WaitlistOfferDeclined { at, .. }
             | Self::WaitlistOfferExpired { at, .. }
-            | Self::WaitlistOfferWithdrawn { at, .. } => *at,
+            | Self::WaitlistOfferWithdrawn { at, .. }
+            | Self::BuyerLimitsSet { at, .. }
+            | Self::WaitingRoomSet { at, .. }
+            | Self::WaitingRoomJoined { at, .. }
+            | Self::WaitingRoomOpened { at, .. }
+            | Self::AdmissionGranted { at, .. }
+            | Self::AdmissionExpired { at, .. } => *at,
         }
     }
 
@@ -344,6 +415,12 @@ impl ListingEvent {
             Self::WaitlistOfferDeclined { .. } => 16,
             Self::WaitlistOfferExpired { .. } => 17,
             Self::WaitlistOfferWithdrawn { .. } => 18,
+            Self::BuyerLimitsSet { .. } => 19,
+            Self::WaitingRoomSet { .. } => 20,
+            Self::WaitingRoomJoined { .. } => 21,
+            Self::WaitingRoomOpened { .. } => 22,
+            Self::AdmissionGranted { .. } => 23,
+            Self::AdmissionExpired { .. } => 24,
         };
         Self::TYPES[index]
     }

@@ -165,7 +165,13 @@ impl Inventory {
             | E::SalesClosed { .. }
             | E::ListingCancelled { .. }
             | E::WaitlistJoined { .. }
-            | E::WaitlistLeft { .. } => {}
+            | E::WaitlistLeft { .. }
+            | E::BuyerLimitsSet { .. }
+            | E::WaitingRoomSet { .. }
+            | E::WaitingRoomJoined { .. }
+            | E::WaitingRoomOpened { .. }
+            | E::AdmissionGranted { .. }
+            | E::AdmissionExpired { .. } => {}
         }
     }
 

@@ -4,7 +4,9 @@ use super::details::{ListingDetails, TicketType};
 use super::event::{HoldReleaseReason, ListingEvent};
 use super::hold::{Hold, HoldOutcome};
 use super::inventory::Inventory;
+use super::limits::{BuyerLimits, Buyers};
 use super::retired::RetiredHolds;
+use super::room::WaitingRoom;
 use super::waitlist::Waitlist;
 use crate::ids::{HoldId, ListingId, TicketTypeId, UserId};
 use crate::values::ShortText;
@@ -55,6 +57,9 @@ pub struct Listing {
     // pruned after a day so the state does not grow with every booking ever made.
     pub(crate) retired_holds: RetiredHolds,
     pub(crate) waitlist: Waitlist,
+    pub(crate) limits: BuyerLimits,
+    pub(crate) buyers: Buyers,
+    pub(crate) room: WaitingRoom,
 }
 
 impl Listing {
@@ -138,6 +143,28 @@ impl Listing {
         &self.waitlist
     }
 
+    /// What one account may claim and how fast it may hold.
+    pub fn buyer_limits(&self) -> BuyerLimits {
+        self.limits
+    }
+
+    /// Most seats one account may claim: the set limit, else the per-booking maximum.
+    pub fn max_seats_per_buyer(&self) -> u32 {
+        self.limits
+            .max_seats
+            .unwrap_or(self.details.max_tickets_per_booking.get())
+    }
+
+    /// The waiting room (off unless its settings are set).
+    pub fn waiting_room(&self) -> &WaitingRoom {
+        &self.room
+    }
+
+    /// What each buyer holds, is offered, waits for and has booked.
+    pub fn buyers(&self) -> &Buyers {
+        &self.buyers
+    }
+
     fn retire(&mut self, hold_id: HoldId, outcome: HoldOutcome) {
         self.holds.remove(&hold_id);
         self.retired_holds.insert(hold_id, outcome);
@@ -187,10 +214,15 @@ impl ListingState {
                 holds: BTreeMap::new(),
                 retired_holds: RetiredHolds::default(),
                 waitlist: Waitlist::default(),
+                limits: BuyerLimits::default(),
+                buyers: Buyers::default(),
+                room: WaitingRoom::default(),
             });
         }
         if let Some(listing) = self.listing.as_mut() {
             listing.inventory.apply(event);
+            listing.buyers.apply(event, &listing.waitlist);
+            listing.room.apply(event);
             apply_to_listing(listing, event);
             listing.retired_holds.prune(event.at());
         }
@@ -325,5 +357,12 @@ fn apply_to_listing(listing: &mut Listing, event: &ListingEvent) {
         E::WaitlistOfferWithdrawn { hold_id, at, .. } => {
             listing.retire(*hold_id, HoldOutcome::Withdrawn { at: *at })
         }
+        E::BuyerLimitsSet { limits, .. } => listing.limits = *limits,
+        // The waiting room folds itself (see `WaitingRoom::apply`).
+        E::WaitingRoomSet { .. }
+        | E::WaitingRoomJoined { .. }
+        | E::WaitingRoomOpened { .. }
+        | E::AdmissionGranted { .. }
+        | E::AdmissionExpired { .. } => {}
     }
 }

@@ -3,10 +3,11 @@
 use crate::world::World;
 use domain::booking::{BookingEvent, BookingState, BookingStatus};
 use domain::listing::{ListingEvent, ListingState, ListingStatus};
+use domain::UserId;
 use proptest::sample::Index;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Capacity is never exceeded, counters equal what holds and bookings imply, no waiting
 /// party fits the free seats while selling, and no two tickets share a code.
@@ -69,6 +70,8 @@ pub fn check(world: &World) {
             );
         }
     }
+    buyer_claims_match_what_they_have(world);
+    holds_stay_within_the_rate(world);
     let mut codes = BTreeSet::new();
     for booking in world.bookings.values().filter_map(BookingState::booking) {
         for ticket in &booking.tickets {
@@ -77,6 +80,84 @@ pub fn check(world: &World) {
                 "ticket code issued twice"
             );
         }
+    }
+}
+
+/// Each buyer's claim is exactly their holds, offers, waiting parties and booked seats,
+/// and nobody has two open holds of one ticket type.
+fn buyer_claims_match_what_they_have(world: &World) {
+    let listing = world.listing.listing().expect("listing set up");
+    let mut expected: BTreeMap<UserId, u32> = BTreeMap::new();
+    let mut open: BTreeSet<(UserId, domain::TicketTypeId)> = BTreeSet::new();
+    for hold in listing.holds() {
+        *expected.entry(hold.buyer).or_default() += hold.seats.get();
+        if !hold.is_offer() {
+            assert!(
+                open.insert((hold.buyer, hold.ticket_type_id)),
+                "two open holds of one type for {:?}",
+                hold.buyer
+            );
+        }
+    }
+    for entry in listing.waitlist().iter() {
+        *expected.entry(entry.buyer).or_default() += entry.party_size.get();
+    }
+    // Bookings of a cancelled listing are cancelled without returning seats to it.
+    if listing.status() == ListingStatus::Cancelled {
+        return;
+    }
+    for booking in world.bookings.values().filter_map(BookingState::booking) {
+        if booking.status == BookingStatus::Confirmed {
+            *expected.entry(booking.buyer).or_default() += booking.seats.get();
+        }
+    }
+    let claimed: BTreeMap<UserId, u32> = listing
+        .buyers()
+        .iter()
+        .filter(|(_, claim)| claim.seats > 0)
+        .map(|(buyer, claim)| (*buyer, claim.seats))
+        .collect();
+    expected.retain(|_, seats| *seats > 0);
+    assert_eq!(claimed, expected, "buyer claims");
+}
+
+/// No buyer started more holds within any minute than the rate in force at the time.
+fn holds_stay_within_the_rate(world: &World) {
+    let mut rate = domain::listing::DEFAULT_HOLDS_PER_MINUTE;
+    let mut starts: Vec<(UserId, chrono::DateTime<chrono::Utc>)> = Vec::new();
+    for event in &world.listing_events {
+        match event {
+            ListingEvent::BuyerLimitsSet { limits, .. } => rate = limits.holds_per_minute,
+            ListingEvent::SeatsHeld { buyer, at, .. } => {
+                let window = *at - chrono::TimeDelta::minutes(1);
+                let before = starts
+                    .iter()
+                    .filter(|(b, t)| b == buyer && *t > window)
+                    .count() as u32;
+                assert!(
+                    before < rate,
+                    "{buyer:?} held more than {rate} times a minute"
+                );
+                starts.push((*buyer, *at));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A decision may raise a buyer's claim only up to the limit in force when it was made.
+pub fn claims_rise_only_within_the_limit(before: &ListingState, after: &ListingState) {
+    let (Some(before), Some(after)) = (before.listing(), after.listing()) else {
+        return;
+    };
+    let max = before.max_seats_per_buyer();
+    for (buyer, claim) in after.buyers().iter() {
+        let was = before.buyers().claim(*buyer).map_or(0, |c| c.seats);
+        assert!(
+            claim.seats <= was || claim.seats <= max,
+            "{buyer:?} went from {was} to {} seats past the limit of {max}",
+            claim.seats
+        );
     }
 }
 

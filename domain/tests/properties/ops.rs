@@ -1,5 +1,6 @@
 //! Generators: a listing set-up and a random sequence of commands against it.
 
+use domain::listing::BuyerLimits;
 use proptest::prelude::*;
 use proptest::sample::Index;
 
@@ -59,16 +60,29 @@ pub enum Op {
         booking: Index,
         ticket: Index,
     },
+    SetLimits {
+        max_seats: Option<u8>,
+        holds_per_minute: u8,
+    },
     CloseSales,
     CancelListing,
 }
 
-/// Capacities of the three ticket types, an optional total cap, and the steps.
+/// Capacities of the three ticket types, an optional total cap, optional per-buyer
+/// limits at creation, and the steps.
 #[derive(Debug, Clone)]
 pub struct Scenario {
     pub capacities: [u32; 3],
     pub total_capacity: Option<u32>,
+    pub buyer_limits: Option<BuyerLimits>,
     pub ops: Vec<Op>,
+}
+
+fn limits() -> impl Strategy<Value = BuyerLimits> {
+    (prop::option::of(1..=12u32), 1..=8u32).prop_map(|(max_seats, holds_per_minute)| BuyerLimits {
+        max_seats,
+        holds_per_minute,
+    })
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -93,6 +107,8 @@ fn op() -> impl Strategy<Value = Op> {
         15 => (1..40u8).prop_map(|minutes| Op::Advance { minutes }),
         8 => (any::<Index>(), any::<Index>()).prop_map(|(booking, ticket)| Op::CheckIn { booking, ticket }),
         3 => (any::<Index>(), any::<Index>()).prop_map(|(booking, ticket)| Op::UndoCheckIn { booking, ticket }),
+        3 => (prop::option::of(1..=12u8), 1..=8u8)
+            .prop_map(|(max_seats, holds_per_minute)| Op::SetLimits { max_seats, holds_per_minute }),
         1 => Just(Op::CloseSales),
         2 => Just(Op::CancelListing),
     ]
@@ -102,11 +118,13 @@ pub fn scenario() -> impl Strategy<Value = Scenario> {
     (
         [2..=6u32, 2..=6u32, 2..=6u32],
         prop::option::of(5..=14u32),
+        prop::option::of(limits()),
         prop::collection::vec(op(), 1..=60),
     )
-        .prop_map(|(capacities, total_capacity, ops)| Scenario {
+        .prop_map(|(capacities, total_capacity, buyer_limits, ops)| Scenario {
             capacities,
             total_capacity,
+            buyer_limits,
             ops,
         })
 }

@@ -6,10 +6,10 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use domain::booking::{self, BookingEvent, BookingState, CheckIn, NewTicket, UndoCheckIn};
 use domain::flows::{self, CancelBooking, ConfirmHold, Decision};
 use domain::listing::{
-    self, CancelListing, ChangeTicketTypeCapacity, ChangeTotalCapacity, CloseSales, CreateListing,
-    DeclineOffer, ExpireHold, HoldSeats, JoinWaitlist, LeaveWaitlist, ListingCommand,
-    ListingDetails, ListingEvent, ListingState, NewTicketType, PublishListing, ReleaseHold,
-    SalesWindow, Venue,
+    self, BuyerLimits, CancelListing, ChangeTicketTypeCapacity, ChangeTotalCapacity, CloseSales,
+    CreateListing, DeclineOffer, ExpireHold, HoldSeats, JoinWaitlist, LeaveWaitlist,
+    ListingCommand, ListingDetails, ListingEvent, ListingState, NewTicketType, PublishListing,
+    ReleaseHold, SalesWindow, SetBuyerLimits, Venue,
 };
 use domain::{
     Actor, BookingId, CountryCode, Currency, HoldDuration, HoldId, ListingId, LongText, Money,
@@ -137,6 +137,7 @@ impl World {
             details,
             ticket_types,
             total_capacity: scenario.total_capacity,
+            buyer_limits: scenario.buyer_limits,
             now: start() - TimeDelta::days(2),
         };
         self.must(create.into());
@@ -180,6 +181,7 @@ impl World {
             Ok(events) => {
                 invariants::offers_follow_join_order(&pre, &events);
                 self.append_listing(events);
+                invariants::claims_rise_only_within_the_limit(&pre, &self.listing);
             }
             Err(error) => {
                 assert!(!error.to_string().is_empty());
@@ -190,9 +192,11 @@ impl World {
 
     fn two_stream(&mut self, id: BookingId, result: Result<Decision, domain::DomainError>) {
         if let Ok(decision) = result {
+            let pre = self.listing.clone();
             invariants::offers_follow_join_order(&self.listing, &decision.listing);
             self.append_listing(decision.listing);
             self.append_booking(id, decision.booking);
+            invariants::claims_rise_only_within_the_limit(&pre, &self.listing);
         }
     }
 
@@ -372,6 +376,20 @@ impl World {
             Op::Advance { minutes } => self.now += TimeDelta::minutes(i64::from(*minutes)),
             Op::CheckIn { booking, ticket } => self.check_in(booking, ticket, false),
             Op::UndoCheckIn { booking, ticket } => self.check_in(booking, ticket, true),
+            Op::SetLimits {
+                max_seats,
+                holds_per_minute,
+            } => self.listing_command(
+                SetBuyerLimits {
+                    actor: organizer(),
+                    limits: BuyerLimits {
+                        max_seats: max_seats.map(u32::from),
+                        holds_per_minute: u32::from(*holds_per_minute),
+                    },
+                    now,
+                }
+                .into(),
+            ),
             Op::CloseSales => self.listing_command(
                 CloseSales {
                     actor: organizer(),
@@ -482,4 +500,15 @@ impl World {
             }
         }
     }
+}
+
+/// The published listing every scenario starts from, with these capacities and no ops.
+pub fn published_listing(capacities: [u32; 3]) -> ListingState {
+    let scenario = Scenario {
+        capacities,
+        total_capacity: None,
+        buyer_limits: None,
+        ops: Vec::new(),
+    };
+    World::run(&scenario).listing
 }

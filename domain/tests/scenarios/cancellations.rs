@@ -35,6 +35,7 @@ fn the_buyer_cancels_before_the_start_and_is_refunded() {
             booking_id: booking_id(1),
             ticket_type_id: balcony(),
             seats: seats(2),
+            buyer: Some(buyer(1).user_id),
             at: t(60),
         }]
     );
@@ -86,6 +87,7 @@ fn seats_returned_by_a_cancellation_are_offered_to_the_waitlist_in_the_same_deci
                 booking_id: booking_id(1),
                 ticket_type_id: balcony(),
                 seats: seats(4),
+                buyer: Some(buyer(1).user_id),
                 at: t(60),
             },
             offered(1, buyer(2), balcony(), 3, 60),

@@ -16,6 +16,7 @@ fn create(actor: Actor) -> CreateListing {
         details: details(),
         ticket_types: ticket_types(),
         total_capacity: None,
+        buyer_limits: None,
         now: t(-2 * DAY),
     }
 }

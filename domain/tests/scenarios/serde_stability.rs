@@ -60,10 +60,12 @@ fn listing_samples() -> Vec<ListingEvent> {
             unit_price: eur(2500),
             at: t(5),
         },
+        // As written before returns named their buyer.
         ListingEvent::SeatsReturned {
             booking_id: booking_id(1),
             ticket_type_id: balcony(),
             seats: seats(2),
+            buyer: None,
             at: t(6),
         },
         joined(1, buyer(4), balcony(), 2, 7),
@@ -107,6 +109,49 @@ fn listing_samples() -> Vec<ListingEvent> {
             reason: text("Singer is ill"),
             by,
             at: t(14),
+        },
+        // Added later: appended, so the lines above keep their bytes.
+        ListingEvent::SeatsReturned {
+            booking_id: booking_id(2),
+            ticket_type_id: balcony(),
+            seats: seats(1),
+            buyer: Some(buyer(3).user_id),
+            at: t(15),
+        },
+        ListingEvent::BuyerLimitsSet {
+            limits: domain::listing::BuyerLimits {
+                max_seats: Some(6),
+                holds_per_minute: 3,
+            },
+            by,
+            at: t(16),
+        },
+        ListingEvent::WaitingRoomSet {
+            settings: Some(domain::listing::RoomSettings {
+                opens_at: t(60),
+                admitted_per_minute: 120,
+                admission_minutes: 5,
+            }),
+            by,
+            at: t(17),
+        },
+        ListingEvent::WaitingRoomJoined {
+            buyer: buyer(8).user_id,
+            at: t(18),
+        },
+        ListingEvent::WaitingRoomOpened {
+            seed: 9_007_199_254_740_991,
+            at: t(60),
+        },
+        ListingEvent::AdmissionGranted {
+            buyer: buyer(8).user_id,
+            expires_at: t(65),
+            at: t(60),
+        },
+        ListingEvent::AdmissionExpired {
+            buyer: buyer(8).user_id,
+            used: false,
+            at: t(65),
         },
     ]);
     events

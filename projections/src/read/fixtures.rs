@@ -72,6 +72,7 @@ impl Sale {
                 })
                 .collect(),
             total_capacity: total,
+            buyer_limits: None,
             now,
         };
         let mut sale = Self {

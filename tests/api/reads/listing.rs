@@ -19,7 +19,9 @@ async fn a_listing_shows_its_counts_and_a_draft_only_to_its_organizer(app: TestA
     let rival = app.user("organizer").await;
     let buyer = app.user("customer").await;
     let admin = app.admin().await;
-    let (listing, seat) = app.listing(&organizer, json!({}), false).await;
+    // Room for the buyer's booking and hold together under the per-buyer limit.
+    let limits = json!({ "buyer_limits": { "max_seats": 10 } });
+    let (listing, seat) = app.listing(&organizer, limits, false).await;
     let path = format!("/api/v1/listings/{listing}");
     for who in [None, Some(&buyer.token), Some(&rival.token)] {
         let (status, problem) = app.read(&path, who.map(String::as_str)).await;

@@ -292,6 +292,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{listing_id}/buyer_limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set the per-buyer limits (the owner organizer or an admin). They replace the previous
+         *     ones as a whole; seats already claimed above a lowered limit stay.
+         */
+        post: operations["set_buyer_limits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/listings/{listing_id}/cancel": {
         parameters: {
             query?: never;
@@ -1008,6 +1028,36 @@ export interface components {
              */
             cancelled_at?: string | null;
         };
+        /** @description What one account may claim of a listing and how fast it may hold. */
+        BuyerLimitsBody: {
+            /**
+             * Format: int32
+             * @description Most seats one account may hold, be offered, wait for and have booked at once
+             *     (1 to 1,000,000); absent or null: the listing's `max_tickets_per_booking`.
+             */
+            max_seats?: number | null;
+            /**
+             * Format: int32
+             * @description Most holds one account may start in any minute (1 to 10,000); absent or null: 5.
+             */
+            holds_per_minute?: number | null;
+        };
+        /** @description The per-buyer limits of a listing. */
+        BuyerLimitsView: {
+            /**
+             * Format: int64
+             * @description Most seats one account may hold, be offered, wait for and have booked at once (the
+             *     set limit, else `max_tickets_per_booking`).
+             */
+            max_seats: number;
+            /** @description Whether `max_seats` was set by the organizer (else it follows the per-booking maximum). */
+            max_seats_set: boolean;
+            /**
+             * Format: int64
+             * @description Most holds one account may start in any minute.
+             */
+            holds_per_minute: number;
+        };
         /** @description The body of `POST /listings/{id}/cancel`. */
         CancelBody: {
             /** @description Told to every ticket holder; 1 to 200 characters. */
@@ -1385,6 +1435,8 @@ export interface components {
              * @description The cap over all ticket types, when there is one.
              */
             total_capacity?: number | null;
+            /** @description What one account may claim and how fast it may hold. */
+            buyer_limits: components["schemas"]["BuyerLimitsView"];
             min_price?: null | components["schemas"]["Amount"];
             max_price?: null | components["schemas"]["Amount"];
             /**
@@ -1637,6 +1689,7 @@ export interface components {
              * @description Optional cap on seats across all ticket types (1 to 1,000,000).
              */
             total_capacity?: number | null;
+            buyer_limits?: null | components["schemas"]["BuyerLimitsBody"];
         };
         /** @description The body of `POST /accounts/me/password`. */
         NewPassword: {
@@ -2790,6 +2843,46 @@ export interface operations {
         };
         responses: {
             /** @description The capacity is changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingChanged"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    set_buyer_limits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 1-255 visible ASCII characters, e.g. a UUID; a retry with the same key and body
+                 *     gets the first answer again (with `Idempotent-Replayed: true`).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The listing */
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuyerLimitsBody"];
+            };
+        };
+        responses: {
+            /** @description The limits are set */
             200: {
                 headers: {
                     [name: string]: unknown;

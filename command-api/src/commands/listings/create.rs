@@ -1,6 +1,6 @@
 //! Creating a draft listing with its ticket types (organizers only).
 
-use domain::listing::{CreateListing, ListingDetails, NewTicketType};
+use domain::listing::{BuyerLimits, CreateListing, ListingDetails, NewTicketType};
 use domain::{Actor, ListingId};
 use uuid::Uuid;
 
@@ -9,14 +9,32 @@ use crate::commands::replies::ListingCreated;
 use crate::commands::{metadata, CommandError};
 use crate::state::AppState;
 
-/// Creates a draft listing with `ticket_types` and an optional cap on all seats.
+/// What a new listing is made of.
+#[derive(Debug, Clone)]
+pub struct NewListing {
+    /// Its details.
+    pub details: ListingDetails,
+    /// Its ticket types (one or more).
+    pub ticket_types: Vec<NewTicketType>,
+    /// An optional cap on all seats.
+    pub total_capacity: Option<u32>,
+    /// Per-buyer limits other than the defaults.
+    pub buyer_limits: Option<BuyerLimits>,
+}
+
+/// Creates a draft listing with its ticket types, an optional cap on all seats and
+/// optional per-buyer limits.
 pub async fn create(
     state: &AppState,
     actor: Actor,
-    details: ListingDetails,
-    ticket_types: Vec<NewTicketType>,
-    total_capacity: Option<u32>,
+    new: NewListing,
 ) -> Result<ListingCreated, CommandError> {
+    let NewListing {
+        details,
+        ticket_types,
+        total_capacity,
+        buyer_limits,
+    } = new;
     let listing_id = ListingId::from(Uuid::now_v7());
     let ticket_type_ids = ticket_types.iter().map(|t| t.id).collect();
     // Kept for naming a refused ticket type by its place in the request.
@@ -27,6 +45,7 @@ pub async fn create(
         details,
         ticket_types,
         total_capacity,
+        buyer_limits,
         now: state.clock.now(),
     };
     let position = state

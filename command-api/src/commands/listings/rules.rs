@@ -17,6 +17,8 @@ pub(super) enum Request<'a> {
     TicketType,
     /// `POST /listings/{id}/ticket_types/{type}/capacity`.
     Capacity,
+    /// `POST /listings/{id}/buyer_limits`.
+    BuyerLimits,
 }
 
 /// `error` as a field error of `request` when a field broke a rule, else as it was.
@@ -59,6 +61,10 @@ fn field_of(error: &ListingError, request: &Request<'_>) -> Option<String> {
         }
         (E::DuplicateTicketTypeName { .. }, Request::TicketType) => "name".to_owned(),
         (E::CurrencyMismatch { .. }, Request::TicketType) => "price.currency".to_owned(),
+        (E::BuyerLimitOutOfRange { name, .. }, Request::Create(_)) => {
+            format!("buyer_limits.{name}")
+        }
+        (E::BuyerLimitOutOfRange { name, .. }, Request::BuyerLimits) => (*name).to_owned(),
         _ => return None,
     };
     Some(field)

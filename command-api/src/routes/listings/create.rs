@@ -3,17 +3,19 @@
 use axum::extract::State;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
-use domain::listing::{ListingDetails, NewTicketType};
+use domain::listing::NewTicketType;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::commands::listings::NewListing as Listing;
 use crate::commands::{self, replies::ListingCreated};
 use crate::error::{ApiError, Fields};
 use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{
-    parse_details, parse_ticket_type, DetailsRef, SalesBody, TicketTypeBody, VenueBody,
+    parse_buyer_limits, parse_details, parse_ticket_type, BuyerLimitsBody, DetailsRef, SalesBody,
+    TicketTypeBody, VenueBody,
 };
 use crate::routes::reply::Reply;
 use crate::state::AppState;
@@ -50,11 +52,15 @@ pub(crate) struct NewListing {
     #[serde(default, deserialize_with = "http_kit::extract::int32_opt")]
     #[schema(minimum = 1, maximum = 1_000_000)]
     total_capacity: Option<u32>,
+    /// Per-buyer limits; absent: at most `max_tickets_per_booking` seats per account and
+    /// 5 holds per account per minute.
+    #[serde(default)]
+    buyer_limits: Option<BuyerLimitsBody>,
 }
 
 impl NewListing {
     /// Parses every field, reporting all the wrong ones at once.
-    fn parse(&self) -> Result<(ListingDetails, Vec<NewTicketType>), ApiError> {
+    fn parse(&self) -> Result<Listing, ApiError> {
         let mut f = Fields::new();
         let details = parse_details(
             &mut f,
@@ -79,8 +85,17 @@ impl NewListing {
         if self.ticket_types.is_empty() {
             f.push("ticket_types", "add at least one ticket type");
         }
+        let buyer_limits = self
+            .buyer_limits
+            .as_ref()
+            .map(|b| parse_buyer_limits(&mut f, "buyer_limits.", b));
         f.finish()?;
-        Ok((details.expect("no field errors"), types))
+        Ok(Listing {
+            details: details.expect("no field errors"),
+            ticket_types: types,
+            total_capacity: self.total_capacity,
+            buyer_limits: buyer_limits.map(|b| b.expect("no field errors")),
+        })
     }
 }
 
@@ -111,10 +126,7 @@ pub(super) async fn create(
     ApiJson(body): ApiJson<NewListing>,
 ) -> Response {
     idempotent::once(&state, actor.user_id, key, "create_listing", &body, async {
-        let (details, ticket_types) = body.parse()?;
-        let created =
-            commands::listings::create(&state, actor, details, ticket_types, body.total_capacity)
-                .await?;
+        let created = commands::listings::create(&state, actor, body.parse()?).await?;
         Ok(Reply::created(created))
     })
     .await

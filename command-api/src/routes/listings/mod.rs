@@ -1,6 +1,7 @@
 //! Listing routes: create (draft), publish, close sales, change details, ticket types
 //! and capacity, cancel; one file per action.
 
+mod buyer_limits;
 mod cancel;
 mod capacity;
 mod close;
@@ -23,5 +24,6 @@ pub(super) fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(details::update_details))
         .routes(routes!(ticket_types::add_ticket_type))
         .routes(routes!(capacity::change_capacity))
+        .routes(routes!(buyer_limits::set_buyer_limits))
         .routes(routes!(cancel::cancel))
 }

@@ -2,7 +2,10 @@
 //! parsing into domain values, shared by creating a listing and changing it.
 
 use chrono::{DateTime, Utc};
-use domain::listing::{ListingDetails, NewTicketType, SalesWindow, Venue};
+use domain::listing::{
+    BuyerLimits, ListingDetails, NewTicketType, SalesWindow, Venue, DEFAULT_HOLDS_PER_MINUTE,
+    MAX_HOLDS_PER_MINUTE, MAX_TYPE_CAPACITY,
+};
 use domain::{
     CountryCode, Currency, LongText, Money, SeatCount, ShortText, TicketTypeId, TimeZoneName,
 };
@@ -138,5 +141,50 @@ pub(crate) fn parse_ticket_type(
         name: name?,
         price: price?,
         capacity: t.capacity,
+    })
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+/// What one account may claim of a listing and how fast it may hold.
+pub(crate) struct BuyerLimitsBody {
+    /// Most seats one account may hold, be offered, wait for and have booked at once
+    /// (1 to 1,000,000); absent or null: the listing's `max_tickets_per_booking`.
+    #[serde(default, deserialize_with = "http_kit::extract::int32_opt")]
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    pub max_seats: Option<u32>,
+    /// Most holds one account may start in any minute (1 to 10,000); absent or null: 5.
+    #[serde(default, deserialize_with = "http_kit::extract::int32_opt")]
+    #[schema(minimum = 1, maximum = 10_000)]
+    pub holds_per_minute: Option<u32>,
+}
+
+/// Parses per-buyer limits, recording wrong fields under `prefix` (`""` or `"buyer_limits."`).
+pub(crate) fn parse_buyer_limits(
+    f: &mut Fields,
+    prefix: &str,
+    b: &BuyerLimitsBody,
+) -> Option<BuyerLimits> {
+    let mut ok = true;
+    if let Some(max) = b.max_seats {
+        if !(1..=MAX_TYPE_CAPACITY).contains(&max) {
+            f.push(
+                format!("{prefix}max_seats"),
+                format!("must be between 1 and {MAX_TYPE_CAPACITY} (got {max})"),
+            );
+            ok = false;
+        }
+    }
+    let holds_per_minute = b.holds_per_minute.unwrap_or(DEFAULT_HOLDS_PER_MINUTE);
+    if !(1..=MAX_HOLDS_PER_MINUTE).contains(&holds_per_minute) {
+        f.push(
+            format!("{prefix}holds_per_minute"),
+            format!("must be between 1 and {MAX_HOLDS_PER_MINUTE} (got {holds_per_minute})"),
+        );
+        ok = false;
+    }
+    ok.then_some(BuyerLimits {
+        max_seats: b.max_seats,
+        holds_per_minute,
     })
 }

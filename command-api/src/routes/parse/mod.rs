@@ -12,7 +12,8 @@ mod session;
 
 pub(crate) use code::CodeBody;
 pub(crate) use listing::{
-    parse_details, parse_ticket_type, DetailsRef, SalesBody, TicketTypeBody, VenueBody,
+    parse_buyer_limits, parse_details, parse_ticket_type, BuyerLimitsBody, DetailsRef, SalesBody,
+    TicketTypeBody, VenueBody,
 };
 pub(crate) use password::check_password;
 pub(crate) use paths::{BookingPath, EntryPath, HoldPath, ListingPath, TicketTypePath, UserPath};

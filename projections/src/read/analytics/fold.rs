@@ -202,6 +202,12 @@ fn listing_event(batch: &mut AnalyticsRows, listing: &str, event: &ListingEvent)
         E::WaitlistOfferWithdrawn { seats, .. } => {
             batch.stat(listing, |s| s.seats_held -= seats_of(seats))
         }
+        E::BuyerLimitsSet { .. }
+        | E::WaitingRoomSet { .. }
+        | E::WaitingRoomJoined { .. }
+        | E::WaitingRoomOpened { .. }
+        | E::AdmissionGranted { .. }
+        | E::AdmissionExpired { .. } => {}
     }
 }
 

@@ -208,7 +208,13 @@ fn listing_event(
         | E::TotalCapacityChanged { .. }
         | E::ListingPublished { .. }
         | E::SalesClosed { .. }
-        | E::SeatsReturned { .. } => {}
+        | E::SeatsReturned { .. }
+        | E::BuyerLimitsSet { .. }
+        | E::WaitingRoomSet { .. }
+        | E::WaitingRoomJoined { .. }
+        | E::WaitingRoomOpened { .. }
+        | E::AdmissionGranted { .. }
+        | E::AdmissionExpired { .. } => {}
     }
 }
 

@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use domain::listing::{ListingDetails, ListingEvent};
+use domain::listing::{ListingDetails, ListingEvent, DEFAULT_HOLDS_PER_MINUTE};
 use domain::{SeatCount, TicketTypeId, UserId};
 
 use super::rows::{ListingRow, TypeRow};
@@ -89,6 +89,8 @@ fn drafted(id: &str, organizer_id: &UserId, total_capacity: Option<i64>) -> List
         cancel_reason: None,
         version: 0,
         position: 0,
+        buyer_max_seats: None,
+        holds_per_minute: i64::from(DEFAULT_HOLDS_PER_MINUTE),
     }
 }
 
@@ -186,6 +188,15 @@ fn evolve(rows: &mut CatalogRows, id: &str, position: i64, event: &ListingEvent)
             ticket_type_id, to, ..
         } => change(ticket_type_id, &|t| t.capacity = i64::from(*to)),
         E::TotalCapacityChanged { to, .. } => listing.total_capacity = to.map(i64::from),
+        E::BuyerLimitsSet { limits, .. } => {
+            listing.buyer_max_seats = limits.max_seats.map(i64::from);
+            listing.holds_per_minute = i64::from(limits.holds_per_minute);
+        }
+        E::WaitingRoomSet { .. }
+        | E::WaitingRoomJoined { .. }
+        | E::WaitingRoomOpened { .. }
+        | E::AdmissionGranted { .. }
+        | E::AdmissionExpired { .. } => {}
         E::ListingPublished { at, .. } => {
             listing.status = "published".into();
             listing.published_at = Some(ms(*at));

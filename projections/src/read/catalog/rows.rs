@@ -36,6 +36,8 @@ record! {
         cancel_reason: Option<String>,
         version: i64,
         position: i64,
+        buyer_max_seats: Option<i64>,
+        holds_per_minute: i64,
     }
 }
 

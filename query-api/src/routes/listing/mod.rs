@@ -93,6 +93,8 @@ pub struct ListingDetail {
     pub max_tickets_per_booking: i64,
     /// The cap over all ticket types, when there is one.
     pub total_capacity: Option<i64>,
+    /// What one account may claim and how fast it may hold.
+    pub buyer_limits: BuyerLimitsView,
     /// The cheapest ticket.
     pub min_price: Option<Amount>,
     /// The dearest ticket.
@@ -109,6 +111,18 @@ pub struct ListingDetail {
     pub cancel_reason: Option<String>,
     /// Its ticket types, in the organizer's order.
     pub ticket_types: Vec<TicketTypeView>,
+}
+
+/// The per-buyer limits of a listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BuyerLimitsView {
+    /// Most seats one account may hold, be offered, wait for and have booked at once (the
+    /// set limit, else `max_tickets_per_booking`).
+    pub max_seats: i64,
+    /// Whether `max_seats` was set by the organizer (else it follows the per-booking maximum).
+    pub max_seats_set: bool,
+    /// Most holds one account may start in any minute.
+    pub holds_per_minute: i64,
 }
 
 /// The seat counts of a listing, per ticket type and in total.
@@ -174,6 +188,11 @@ impl ListingDetail {
             sales_closes_at: time(row.sales_closes_at),
             max_tickets_per_booking: row.max_tickets_per_booking,
             total_capacity: row.total_capacity,
+            buyer_limits: BuyerLimitsView {
+                max_seats: row.buyer_max_seats.unwrap_or(row.max_tickets_per_booking),
+                max_seats_set: row.buyer_max_seats.is_some(),
+                holds_per_minute: row.holds_per_minute,
+            },
             capacity: row.capacity,
             seats_free: row.seats_free,
             seats_sold: row.seats_sold,
