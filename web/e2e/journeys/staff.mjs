@@ -89,6 +89,17 @@ async function organizer({ browser, pages }) {
   await page.getByTestId("type-Stalls").getByRole("button", { name: "Save" }).click();
   await page.getByTestId("type-Stalls").getByTestId("capacity").filter({ hasText: "60" }).waitFor();
 
+  // Per-buyer limits: a wrong value is named under its field, a right one is shown.
+  const limits = page.getByRole("form", { name: "Per-buyer limits" });
+  await limits.getByLabel("Most seats per buyer").fill("0");
+  await limits.getByRole("button", { name: "Save limits" }).click();
+  await limits.locator('[data-field="max_seats"]').filter({ hasText: "between 1 and" }).waitFor();
+  await limits.getByLabel("Most seats per buyer").fill("3");
+  await limits.getByLabel("Holds per buyer per minute").fill("4");
+  await limits.getByRole("button", { name: "Save limits" }).click();
+  await page.getByTestId("limits-summary").filter({ hasText: "at most 3 seats" }).waitFor();
+  await page.getByTestId("limits-summary").filter({ hasText: "4 holds a minute" }).waitFor();
+
   // Someone books, then the organizer cancels: the confirmation says what happens.
   const buyer = await account("customer", "Bea Buyer");
   const [, fresh] = await call("GET", `/api/v1/listings/${id}`, { token: me.token });

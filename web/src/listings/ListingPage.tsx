@@ -57,7 +57,7 @@ function HoldForm({ listing }: { listing: Listing }) {
   const [seats, setSeats] = useState(1);
   const hold = useHoldSeats(listing.id);
   const navigate = useNavigate();
-  const max = Math.max(1, listing.max_tickets_per_booking);
+  const max = Math.max(1, Math.min(listing.max_tickets_per_booking, listing.buyer_limits.max_seats));
   const submit = (event: FormEvent) => {
     event.preventDefault();
     hold.mutate(
@@ -80,7 +80,7 @@ function HoldForm({ listing }: { listing: Listing }) {
           </select>
         )}
       </Field>
-      <Field label="Seats" name="seats" error={hold.error} hint={`Up to ${max} per booking.`}>
+      <Field label="Seats" name="seats" error={hold.error} hint={`Up to ${max} per booking; at most ${listing.buyer_limits.max_seats} per buyer on this listing, across all bookings.`}>
         {(p) => (
           <input {...p} type="number" min={1} max={max} value={seats} onChange={(e) => setSeats(Number(e.target.value))} />
         )}

@@ -1,11 +1,12 @@
 // One of the organizer's listings: its status and next step, details (editable), ticket
-// types (capacity, new types) and attendees with their check-in status.
+// types (capacity, new types), per-buyer limits and attendees with their check-in status.
 import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { RequireSession } from "../account/RequireSession";
 import { formatTime } from "../ui/format";
 import { QueryView } from "../ui/states";
 import { AttendeesList } from "./AttendeesList";
+import { BuyerLimits } from "./BuyerLimits";
 import { EditDetails } from "./EditDetails";
 import { Lifecycle } from "./Lifecycle";
 import { StatusBadge } from "./StatusBadge";
@@ -48,6 +49,7 @@ function Manage({ listing }: { listing: ListingDetail }) {
       {editing && <EditDetails listing={listing} done={() => setEditing(false)} />}
       <Lifecycle listing={listing} />
       <TicketTypes listing={listing} />
+      <BuyerLimits listing={listing} />
       <AttendeesList listingId={listing.id} timeZone={z} />
     </section>
   );

@@ -68,6 +68,7 @@ const detailsKeys = new AttemptKeys();
 const typeKeys = new AttemptKeys();
 const capacityKeys = new AttemptKeys();
 const lifecycleKeys = new AttemptKeys();
+const limitsKeys = new AttemptKeys();
 
 /** Creates a draft listing. */
 export function useCreateListing() {
@@ -121,6 +122,25 @@ export function useChangeCapacity(id: string, typeId: string) {
           params: { path: { listing_id: id, ticket_type_id: typeId } },
           headers: { "Idempotency-Key": key },
           body: { capacity },
+        }),
+      ),
+    onSuccess: written,
+  });
+}
+
+/** The body of a per-buyer limits change. */
+export type BuyerLimitsBody = components["schemas"]["BuyerLimitsBody"];
+
+/** Sets what one account may claim of the listing and how fast it may hold. */
+export function useSetBuyerLimits(id: string) {
+  const written = useWritten();
+  return useMutation({
+    mutationFn: (body: BuyerLimitsBody) =>
+      keyed(limitsKeys, { id, body }, (key) =>
+        api.POST("/api/v1/listings/{listing_id}/buyer_limits", {
+          params: { path: { listing_id: id } },
+          headers: { "Idempotency-Key": key },
+          body,
         }),
       ),
     onSuccess: written,
