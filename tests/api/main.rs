@@ -40,3 +40,4 @@ mod processes;
 mod read_health;
 mod reads;
 mod support;
+mod waiting_room;

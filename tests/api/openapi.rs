@@ -49,6 +49,8 @@ const V1_ROUTES: &[&str] = &[
     "post /api/v1/listings/{listing_id}/ticket_types bearer keyed",
     "post /api/v1/listings/{listing_id}/ticket_types/{ticket_type_id}/capacity bearer keyed",
     "post /api/v1/listings/{listing_id}/buyer_limits bearer keyed",
+    "post /api/v1/listings/{listing_id}/waiting_room bearer keyed",
+    "post /api/v1/listings/{listing_id}/waiting_room/join bearer keyed",
     "post /api/v1/listings/{listing_id}/cancel bearer keyed",
     "post /api/v1/listings/{listing_id}/holds bearer keyed",
     "post /api/v1/listings/{listing_id}/holds/{hold_id}/release bearer keyed",

@@ -26,7 +26,9 @@ pub async fn issue_due(
             let mut scratch = current.clone();
             let mut events = Vec::new();
             for deadline in current.due_deadlines(now) {
-                let command = deadline.command(now, offer_for);
+                // Below 2^53, as the domain asks (JSON readers keep it exact).
+                let seed = rand::random::<u64>() >> 11;
+                let command = deadline.command(now, offer_for, seed);
                 if let Ok(decided) = domain::listing::decide(&scratch, command) {
                     for event in &decided {
                         scratch = ListingAggregate::evolve(scratch, event);

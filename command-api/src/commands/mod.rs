@@ -12,6 +12,7 @@ mod error;
 pub mod holds;
 pub mod listings;
 pub mod replies;
+pub mod room;
 pub mod waitlist;
 
 use domain::{Actor, HoldDuration};

@@ -3,6 +3,7 @@
 //! `?after=<position>`. These are the bodies the handlers serialise and the schemas the
 //! OpenAPI document shows, one type for both.
 
+use chrono::{DateTime, Utc};
 use domain::{BookingId, HoldId, ListingId, TicketTypeId, UserId, WaitlistEntryId};
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -26,6 +27,23 @@ pub struct ListingChanged {
     /// The listing.
     #[schema(value_type = Uuid)]
     pub listing_id: ListingId,
+    /// Log position of the write.
+    pub position: i64,
+}
+
+/// A buyer joined a listing's waiting room.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct WaitingRoomJoined {
+    /// The listing.
+    #[schema(value_type = Uuid)]
+    pub listing_id: ListingId,
+    /// How many are ahead in line, once the room has opened; before, `null`: the order
+    /// of everyone who joins before the opening is drawn at random when it opens.
+    pub ahead: Option<u64>,
+    /// How many are in the room's line now, the caller included.
+    pub waiting: u64,
+    /// When the room opens.
+    pub opens_at: Option<DateTime<Utc>>,
     /// Log position of the write.
     pub position: i64,
 }

@@ -10,6 +10,7 @@ pub(crate) mod idempotent;
 mod listings;
 mod parse;
 mod reply;
+mod room;
 mod waitlist;
 
 use axum::Router;
@@ -29,6 +30,7 @@ fn v1() -> OpenApiRouter<AppState> {
         .merge(bookings::router())
         .merge(waitlist::router())
         .merge(checkin::router())
+        .merge(room::router())
 }
 
 /// The command API's routes under `/api/v1` with their documentation, before state.

@@ -1,7 +1,11 @@
-//! Pending deadlines the application must act on: hold and offer expiries, sales closing.
+//! Pending deadlines the application must act on: hold and offer expiries, sales closing,
+//! and the waiting room's opening, admissions and admission expiries.
 
-use super::command::{CloseSalesOnSchedule, ExpireHold, ListingCommand};
-use crate::ids::{HoldId, WaitlistEntryId};
+use super::command::{
+    AdmitFromWaitingRoom, CloseSalesOnSchedule, ExpireAdmission, ExpireHold, ListingCommand,
+    OpenWaitingRoom,
+};
+use crate::ids::{HoldId, UserId, WaitlistEntryId};
 use crate::values::HoldDuration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -24,6 +28,15 @@ pub enum DeadlineKind {
     },
     /// The sales window closes.
     SalesClose,
+    /// The waiting room opens and orders its early arrivals.
+    RoomOpens,
+    /// The waiting room's rate allows the next admissions.
+    Admissions,
+    /// An admission from the waiting room lapses.
+    AdmissionExpiry {
+        /// Whose.
+        buyer: UserId,
+    },
 }
 
 /// Something the application must turn into a command once `due_at` has passed.
@@ -41,8 +54,14 @@ impl Deadline {
         self.due_at <= now
     }
 
-    /// The command that acts on this deadline; `offer_for` lasts any offers it triggers.
-    pub fn command(&self, now: DateTime<Utc>, offer_for: HoldDuration) -> ListingCommand {
+    /// The command that acts on this deadline; `offer_for` lasts any offers it triggers,
+    /// and `seed` (random, below 2^53) orders a waiting room's early arrivals.
+    pub fn command(
+        &self,
+        now: DateTime<Utc>,
+        offer_for: HoldDuration,
+        seed: u64,
+    ) -> ListingCommand {
         match self.kind {
             DeadlineKind::HoldExpiry { hold_id } | DeadlineKind::OfferExpiry { hold_id, .. } => {
                 ExpireHold {
@@ -53,6 +72,9 @@ impl Deadline {
                 .into()
             }
             DeadlineKind::SalesClose => CloseSalesOnSchedule { now }.into(),
+            DeadlineKind::RoomOpens => OpenWaitingRoom { seed, now }.into(),
+            DeadlineKind::Admissions => AdmitFromWaitingRoom { now }.into(),
+            DeadlineKind::AdmissionExpiry { buyer } => ExpireAdmission { buyer, now }.into(),
         }
     }
 }

@@ -87,6 +87,23 @@ impl ListingState {
                 kind: DeadlineKind::SalesClose,
             });
         }
+        let room = listing.waiting_room();
+        if let (Some(settings), ListingStatus::Published) = (room.settings(), listing.status()) {
+            match room.opened_at() {
+                None => deadlines.push(Deadline {
+                    due_at: settings.opens_at,
+                    kind: DeadlineKind::RoomOpens,
+                }),
+                Some(_) => deadlines.extend(room.next_admission_at().map(|due_at| Deadline {
+                    due_at,
+                    kind: DeadlineKind::Admissions,
+                })),
+            }
+        }
+        deadlines.extend(room.admissions().map(|(due_at, buyer)| Deadline {
+            due_at: *due_at,
+            kind: DeadlineKind::AdmissionExpiry { buyer: *buyer },
+        }));
         deadlines.sort_by_key(|d| d.due_at);
         deadlines
     }

@@ -13,7 +13,7 @@ use super::event::ListingEvent;
 use crate::ids::UserId;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 /// The most buyers a room may admit per minute.
 pub const MAX_ADMITTED_PER_MINUTE: u32 = 100_000;
@@ -63,6 +63,8 @@ pub struct WaitingRoom {
     /// Before the opening: arrivals in join order. After it: the line, front first.
     line: VecDeque<UserId>,
     visits: BTreeMap<UserId, Visit>,
+    /// Live admissions by when they lapse.
+    expiries: BTreeSet<(DateTime<Utc>, UserId)>,
     admitted: u64,
     /// Admissions that lapsed unused: their places in the rate are given back.
     returned: u64,
@@ -97,6 +99,11 @@ impl WaitingRoom {
     /// The seed that ordered the early arrivals, once opened.
     pub fn seed(&self) -> Option<u64> {
         self.opened.map(|(_, seed)| seed)
+    }
+
+    /// Live admissions, soonest to lapse first.
+    pub fn admissions(&self) -> impl Iterator<Item = &(DateTime<Utc>, UserId)> {
+        self.expiries.iter()
     }
 
     /// Where `buyer` is, if they ever joined.
@@ -151,17 +158,15 @@ impl WaitingRoom {
             .saturating_sub(self.admitted)
     }
 
-    /// When the next admission becomes possible after `now` by the rate alone.
-    pub fn next_admission_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    /// When the rate next allows an admission (in the past when it allows one now), while
+    /// someone waits.
+    pub fn next_admission_at(&self) -> Option<DateTime<Utc>> {
         let settings = self.settings?;
         let (opened_at, _) = self.opened?;
         if self.line.is_empty() {
             return None;
         }
-        if self.allowance(now) > 0 {
-            return Some(now);
-        }
-        // The allowance turns positive once floor(elapsed * rate / 60 s) reaches
+        // The allowance is positive once floor(elapsed * rate / 60 s) reaches
         // admitted - returned.
         let needed = self.admitted.saturating_sub(self.returned);
         let ms = (u128::from(needed) * 60_000).div_ceil(u128::from(settings.admitted_per_minute));
@@ -202,11 +207,14 @@ impl WaitingRoom {
                         used: false,
                     },
                 );
+                self.expiries.insert((*expires_at, *buyer));
                 self.admitted += 1;
             }
             E::AdmissionExpired { buyer, .. } => {
-                if let Some(Visit::Admitted { used, .. }) = self.visits.get(buyer).copied() {
+                if let Some(Visit::Admitted { used, expires_at }) = self.visits.get(buyer).copied()
+                {
                     self.visits.insert(*buyer, Visit::Expired { used });
+                    self.expiries.remove(&(expires_at, *buyer));
                     if !used {
                         self.returned += 1;
                     }

@@ -62,7 +62,7 @@ fn a_due_hold_deadline_becomes_an_expiry_command_that_succeeds() {
     let events = balcony_sold_out();
     let state = fold(&events);
     let deadline = state.due_deadlines(t(HOLD_MINUTES))[0];
-    let command = deadline.command(t(HOLD_MINUTES), offer_for());
+    let command = deadline.command(t(HOLD_MINUTES), offer_for(), 0);
     assert!(matches!(command, ListingCommand::ExpireHold(_)));
     let expired = listing::decide(&state, command).unwrap();
     assert!(matches!(expired[..], [ListingEvent::HoldExpired { .. }]));
@@ -72,7 +72,7 @@ fn a_due_hold_deadline_becomes_an_expiry_command_that_succeeds() {
 fn a_sales_close_deadline_becomes_a_scheduled_close() {
     let state = fold(&published());
     let deadline = state.next_deadline().unwrap();
-    let command = deadline.command(t(30 * DAY), offer_for());
+    let command = deadline.command(t(30 * DAY), offer_for(), 0);
     assert_eq!(
         listing::decide(&state, command).unwrap(),
         vec![ListingEvent::SalesClosed {
@@ -85,7 +85,7 @@ fn a_sales_close_deadline_becomes_a_scheduled_close() {
 #[test]
 fn issuing_a_deadline_command_early_is_rejected() {
     let state = fold(&published());
-    let command = state.next_deadline().unwrap().command(t(0), offer_for());
+    let command = state.next_deadline().unwrap().command(t(0), offer_for(), 0);
     assert!(matches!(
         listing::decide(&state, command),
         Err(ListingError::SalesCloseNotDue { .. })

@@ -287,3 +287,49 @@ fn the_room_cannot_open_early_or_twice_and_its_opening_time_is_then_fixed() {
         .when(hold(buyer(5), 5, 62))
         .then(vec![held(5, buyer(5), stalls(), 1, 62)]);
 }
+
+#[test]
+fn the_room_tells_the_scheduler_when_to_open_admit_and_expire() {
+    use domain::listing::DeadlineKind;
+    let room_deadlines =
+        |events: &[ListingEvent]| -> Vec<(chrono::DateTime<chrono::Utc>, DeadlineKind)> {
+            state(events)
+                .pending_deadlines()
+                .into_iter()
+                .filter(|d| !matches!(d.kind, DeadlineKind::SalesClose))
+                .map(|d| (d.due_at, d.kind))
+                .collect()
+        };
+    let mut events = room(1);
+    run(&mut events, join(buyer(1), 1));
+    run(&mut events, join(buyer(2), 2));
+    assert_eq!(
+        room_deadlines(&events),
+        vec![(t(60), DeadlineKind::RoomOpens)]
+    );
+    let open = state(&events)
+        .next_deadline()
+        .unwrap()
+        .command(t(60), offer_for(), 5);
+    run(&mut events, open);
+    assert_eq!(
+        room_deadlines(&events),
+        vec![(t(60), DeadlineKind::Admissions)]
+    );
+    run(&mut events, AdmitFromWaitingRoom { now: t(60) });
+    let first = state(&events)
+        .listing()
+        .unwrap()
+        .waiting_room()
+        .admissions()
+        .next()
+        .unwrap()
+        .1;
+    assert_eq!(
+        room_deadlines(&events),
+        vec![
+            (t(61), DeadlineKind::Admissions),
+            (t(65), DeadlineKind::AdmissionExpiry { buyer: first }),
+        ]
+    );
+}

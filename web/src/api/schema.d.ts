@@ -508,6 +508,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{listing_id}/waiting_room": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn the waiting room on, change its rate or admission time, or turn it off (the
+         *     owner organizer or an admin). While it is on, holds need an admission from it.
+         */
+        post: operations["set_waiting_room"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{listing_id}/waiting_room/join": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Join the listing's waiting room. Before the opening every joiner is equal: the order
+         *     is drawn at random when it opens; later joiners queue in arrival order. Once let in,
+         *     the buyer may hold seats until the admission lapses.
+         */
+        post: operations["join_waiting_room"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/listings/{listing_id}": {
         parameters: {
             query?: never;
@@ -2111,6 +2152,56 @@ export interface components {
             /** @description The token of the link e-mailed after registration. */
             token: string;
         };
+        /** @description The body of `POST .../waiting_room`. */
+        WaitingRoomBody: {
+            /** @description `true` turns the room on (the other fields are then required), `false` off. */
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the room opens: everyone who joins before is ordered at random at that
+             *     instant, later arrivals queue behind in arrival order.
+             */
+            opens_at?: string | null;
+            /**
+             * Format: int32
+             * @description Buyers let in per minute (1 to 100,000).
+             */
+            admitted_per_minute?: number | null;
+            /**
+             * Format: int32
+             * @description How long an admission lets its buyer hold seats, in minutes (1 to 60).
+             */
+            admission_minutes?: number | null;
+        };
+        /** @description A buyer joined a listing's waiting room. */
+        WaitingRoomJoined: {
+            /**
+             * Format: uuid
+             * @description The listing.
+             */
+            listing_id: string;
+            /**
+             * Format: int64
+             * @description How many are ahead in line, once the room has opened; before, `null`: the order
+             *     of everyone who joins before the opening is drawn at random when it opens.
+             */
+            ahead?: number | null;
+            /**
+             * Format: int64
+             * @description How many are in the room's line now, the caller included.
+             */
+            waiting: number;
+            /**
+             * Format: date-time
+             * @description When the room opens.
+             */
+            opens_at?: string | null;
+            /**
+             * Format: int64
+             * @description Log position of the write.
+             */
+            position: number;
+        };
         /** @description A waitlist entry was left, or its offer declined. */
         WaitlistEntryChanged: {
             /**
@@ -3340,6 +3431,79 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             500: components["responses"]["Internal"];
+        };
+    };
+    set_waiting_room: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 1-255 visible ASCII characters, e.g. a UUID; a retry with the same key and body
+                 *     gets the first answer again (with `Idempotent-Replayed: true`).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The listing */
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WaitingRoomBody"];
+            };
+        };
+        responses: {
+            /** @description The room is set */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListingChanged"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+        };
+    };
+    join_waiting_room: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description 1-255 visible ASCII characters, e.g. a UUID; a retry with the same key and body
+                 *     gets the first answer again (with `Idempotent-Replayed: true`).
+                 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The listing */
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description In the room */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRoomJoined"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
         };
     };
     detail: {
