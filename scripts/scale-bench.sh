@@ -41,9 +41,11 @@ for routing in $routings; do
         echo "==> scale: $n API processes, $routing routing" >&2
         CLUSTER_API=$n CLUSTER_ROUTING=$routing scripts/cluster.sh up >"$CLUSTER_DIR.up.log" 2>&1 ||
             { tail -30 "$CLUSTER_DIR.up.log" >&2; exit 1; }
-        out=$("$bench_bin" --cluster "$CLUSTER_DIR" --seats "$seats" --buyers "$buyers" \
-            --max-seconds "$max_seconds" | tee /dev/stderr)
-        line=$(grep '^scale-result ' <<<"$out" | tail -1)
+        # (Not `tee /dev/stderr`: on a redirected stderr that reopens and truncates the file.)
+        "$bench_bin" --cluster "$CLUSTER_DIR" --seats "$seats" --buyers "$buyers" \
+            --max-seconds "$max_seconds" >"$CLUSTER_DIR.run.log"
+        cat "$CLUSTER_DIR.run.log" >&2
+        line=$(grep '^scale-result ' "$CLUSTER_DIR.run.log" | tail -1)
         [[ -n "$line" ]] || { echo "scale-bench: no result line" >&2; exit 1; }
         echo "$n $routing ${line#scale-result }" >>"$results"
         scripts/cluster.sh down >/dev/null 2>&1
@@ -60,14 +62,14 @@ for line in open(sys.argv[1]):
     n, routing, *fields = line.split()
     rows.append((n, routing, dict(f.split("=", 1) for f in fields)))
 head = ("API", "routing", "bookings/s", "hold p99", "confirm p99", "conflicts", "409 retried",
-        "CPU/booking", "(API + PG)", "log check")
+        "CPU/booking", "(API + PG)", "seats sold", "log check")
 print("| " + " | ".join(head) + " |")
 print("|" + "---|" * len(head))
 for n, routing, r in rows:
     print(f"| {n} | {routing} | {r['bookings_per_s']} | {r['hold_p99_ms']} ms | {r['confirm_p99_ms']} ms | "
           f"{r['conflicts']} | {r['conflict_answers']} | {r['cpu_ms']} ms | "
-          f"{r['api_cpu_ms']} + {r['db_cpu_ms']} | {r['check']} |")
+          f"{r['api_cpu_ms']} + {r['db_cpu_ms']} | {r['seats']} | {r['check']} |")
 bad = [r for _, _, r in rows if r["check"] != "ok"]
 sys.exit(1 if bad else 0)
 PY
-rm -f "$results" "$CLUSTER_DIR.up.log"
+rm -f "$results" "$CLUSTER_DIR.up.log" "$CLUSTER_DIR.run.log"
