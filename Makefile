@@ -23,3 +23,9 @@ cluster:
 
 cluster-down:
 	bash scripts/cluster.sh down
+
+# Fault drills on such a deployment: kill -9 an API process mid-sale, a catalog worker, a
+# notifier; restart PostgreSQL (scripts/cluster-drills.sh, ~3 min). `make test` ends with it.
+.PHONY: test-cluster
+test-cluster:
+	bash scripts/cluster-drills.sh

@@ -12,4 +12,5 @@ target/release/eventlog-bench
 # --external: the same sale against a `boxoffice serve` child, with its CPU per booking.
 target/release/flash-sale --external
 target/release/read-side-bench
+scripts/scale-bench.sh
 scripts/web.sh bench

@@ -246,7 +246,10 @@ up() {
         echo "LB=http://127.0.0.1:$lb_port"
         echo "ROUTING=$routing"
         echo "BIN=$bin"
+        # For clients that sign their own tokens (the scale benchmark, the drills).
+        echo "BOXOFFICE_JWT_SECRET=$secret"
     } >"$dir/cluster.env"
+    chmod 600 "$dir/cluster.env"
 
     say "migrations..."
     "$bin" migrate >>"$logs/migrate.log" 2>&1

@@ -57,3 +57,4 @@ fi
 echo "==> schema-driven fuzzing of the served API (schemathesis), SQLite then PostgreSQL"
 FUZZ_SECONDS=50 scripts/fuzz.sh sqlite
 FUZZ_SECONDS=50 scripts/fuzz.sh postgres
+make --no-print-directory test-cluster

@@ -3,6 +3,11 @@
 //! time (threads that have exited included), and with PostgreSQL the time of the
 //! database's backends serving it plus the cluster's shared helpers (WAL writer,
 //! checkpointer, background writer), which that load keeps busy.
+//!
+//! Or a whole deployment started by `scripts/cluster.sh` ([`Cluster`]): the sale goes
+//! through its load balancer, and the CPU counted is that of every API process plus the
+//! whole PostgreSQL server of the cluster (its postmaster, every child of it, and the
+//! children it has reaped).
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -122,13 +127,23 @@ impl std::ops::Sub for CpuReading {
     }
 }
 
-/// Reads the CPU time of one `serve` process and, for PostgreSQL, of the database
-/// processes that serve it.
+/// Reads the CPU time of the `serve` processes and of the database processes that serve
+/// them.
 #[derive(Debug, Clone)]
 pub struct CpuProbe {
-    pid: u32,
-    /// The PostgreSQL database name whose backends count (None: SQLite).
-    database: Option<String>,
+    pids: Vec<u32>,
+    database: DatabaseCpu,
+}
+
+/// Which PostgreSQL processes count.
+#[derive(Debug, Clone, PartialEq)]
+enum DatabaseCpu {
+    /// SQLite: the database runs inside `serve`.
+    None,
+    /// A shared server: the backends of this database plus the shared helpers.
+    Named(String),
+    /// A server of its own: the postmaster with this pid and all its children.
+    Postmaster(u32),
 }
 
 impl CpuProbe {
@@ -140,35 +155,177 @@ impl CpuProbe {
                 let path = database_url.rsplit('/').next().unwrap_or_default();
                 path.split('?').next().unwrap_or_default().to_owned()
             })
-            .filter(|name| !name.is_empty());
-        Self { pid, database }
+            .filter(|name| !name.is_empty())
+            .map_or(DatabaseCpu::None, DatabaseCpu::Named);
+        Self {
+            pids: vec![pid],
+            database,
+        }
+    }
+
+    /// A probe of several API processes on a PostgreSQL server of their own, whose
+    /// postmaster is `postmaster`.
+    pub fn cluster(pids: Vec<u32>, postmaster: u32) -> Self {
+        Self {
+            pids,
+            database: DatabaseCpu::Postmaster(postmaster),
+        }
     }
 
     /// The CPU seconds used so far.
     pub fn read(&self) -> anyhow::Result<CpuReading> {
-        let server = process_cpu(self.pid)?.context("the server process is gone")?;
+        let mut server = 0.0;
+        for pid in &self.pids {
+            server +=
+                process_cpu(*pid)?.with_context(|| format!("the server process {pid} is gone"))?;
+        }
         let database = match &self.database {
-            Some(name) => postgres_cpu(name)?,
-            None => 0.0,
+            DatabaseCpu::Named(name) => postgres_cpu(name)?,
+            DatabaseCpu::Postmaster(pid) => process_tree_cpu(*pid)?,
+            DatabaseCpu::None => 0.0,
         };
         Ok(CpuReading { server, database })
     }
 
-    /// The server's resident set size in MiB.
+    /// The servers' resident set size in MiB (summed).
     pub fn rss_mib(&self) -> anyhow::Result<f64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid))?;
-        let kib: f64 = status
-            .lines()
-            .find_map(|line| line.strip_prefix("VmRSS:"))
-            .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|kib| kib.parse().ok())
-            .context("VmRSS in /proc/PID/status")?;
-        Ok(kib / 1024.0)
+        let mut total = 0.0;
+        for pid in &self.pids {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
+            let kib: f64 = status
+                .lines()
+                .find_map(|line| line.strip_prefix("VmRSS:"))
+                .and_then(|rest| rest.split_whitespace().next())
+                .and_then(|kib| kib.parse().ok())
+                .context("VmRSS in /proc/PID/status")?;
+            total += kib / 1024.0;
+        }
+        Ok(total)
     }
+}
+
+/// A deployment started by `scripts/cluster.sh up`, read from its state directory:
+/// `cluster.env` (load balancer, database URL, JWT secret), `run/apiN.pid|addr` and the
+/// PostgreSQL server's `pg/data/postmaster.pid`.
+#[derive(Debug, Clone)]
+pub struct Cluster {
+    /// The load balancer's base URL.
+    pub url: String,
+    /// The cluster's PostgreSQL database.
+    pub database_url: String,
+    /// The secret every API process signs and checks access tokens with.
+    pub jwt_secret: String,
+    /// Every API process: (pid, base URL).
+    pub api: Vec<(u32, String)>,
+    /// The pid of the cluster's PostgreSQL server (its postmaster).
+    pub postmaster: u32,
+}
+
+impl Cluster {
+    /// Reads the cluster in `dir` (the script's `CLUSTER_DIR`).
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        let env_file = dir.join("cluster.env");
+        let env = std::fs::read_to_string(&env_file)
+            .with_context(|| format!("reading {} (is the cluster up?)", env_file.display()))?;
+        let var = |name: &str| {
+            env.lines()
+                .find_map(|line| line.strip_prefix(name)?.strip_prefix('='))
+                .map(str::to_owned)
+                .with_context(|| format!("{name} in {}", env_file.display()))
+        };
+        let run = dir.join("run");
+        let mut api = Vec::new();
+        for i in 1.. {
+            let pid_file = run.join(format!("api{i}.pid"));
+            if !pid_file.exists() {
+                break;
+            }
+            let pid = std::fs::read_to_string(&pid_file)?.trim().parse()?;
+            let addr = std::fs::read_to_string(run.join(format!("api{i}.addr")))?;
+            api.push((pid, format!("http://{}", addr.trim())));
+        }
+        if api.is_empty() {
+            bail!("no API process in {}", run.display());
+        }
+        let postmaster_file = dir.join("pg/data/postmaster.pid");
+        let postmaster = std::fs::read_to_string(&postmaster_file)
+            .with_context(|| format!("reading {}", postmaster_file.display()))?
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .parse()
+            .context("the postmaster's pid")?;
+        Ok(Self {
+            url: var("LB")?,
+            database_url: var("DATABASE_URL")?,
+            jwt_secret: var("BOXOFFICE_JWT_SECRET")?,
+            api,
+            postmaster,
+        })
+    }
+
+    /// The CPU probe of every API process and the PostgreSQL server.
+    pub fn probe(&self) -> CpuProbe {
+        CpuProbe::cluster(
+            self.api.iter().map(|(pid, _)| *pid).collect(),
+            self.postmaster,
+        )
+    }
+}
+
+/// The sum of counter `name` (every label set) in the `/metrics` of each base URL; a
+/// counter never incremented is absent and counts 0.
+pub async fn counter_sum(
+    client: &reqwest::Client,
+    base_urls: &[String],
+    name: &str,
+) -> anyhow::Result<f64> {
+    let mut total = 0.0;
+    for base in base_urls {
+        let text = client
+            .get(format!("{base}/metrics"))
+            .send()
+            .await?
+            .error_for_status()?
+            .text()
+            .await?;
+        total += parse_counter(&text, name);
+    }
+    Ok(total)
+}
+
+/// The sum of every sample of `name` in a Prometheus text exposition.
+fn parse_counter(text: &str, name: &str) -> f64 {
+    text.lines()
+        .filter(|line| !line.starts_with('#'))
+        .filter_map(|line| {
+            let rest = line.strip_prefix(name)?;
+            let value = match rest.chars().next()? {
+                '{' => rest.split_once("} ")?.1,
+                ' ' => rest.trim_start(),
+                _ => return None,
+            };
+            value.split_whitespace().next()?.parse::<f64>().ok()
+        })
+        .sum()
 }
 
 /// User plus system seconds of `pid` (its exited threads included), None when gone.
 fn process_cpu(pid: u32) -> anyhow::Result<Option<f64>> {
+    Ok(process_stat(pid)?.map(|stat| stat.own))
+}
+
+/// What `/proc/PID/stat` says about CPU, in seconds.
+struct Stat {
+    parent: u32,
+    /// The process's own user and system time.
+    own: f64,
+    /// Its children's that it has waited for.
+    reaped: f64,
+}
+
+fn process_stat(pid: u32) -> anyhow::Result<Option<Stat>> {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return Ok(None);
     };
@@ -178,10 +335,38 @@ fn process_cpu(pid: u32) -> anyhow::Result<Option<f64>> {
         .map(|(_, rest)| rest)
         .context("/proc/PID/stat format")?;
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    // After the name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
-    let utime: f64 = fields.get(11).context("utime")?.parse()?;
-    let stime: f64 = fields.get(12).context("stime")?.parse()?;
-    Ok(Some((utime + stime) / TICKS_PER_SECOND))
+    // After the name: state is field 3, so ppid (4) is at 1, utime (14) and stime (15)
+    // at 11 and 12, cutime (16) and cstime (17) at 13 and 14.
+    let field = |i: usize| -> anyhow::Result<f64> {
+        Ok(fields.get(i).context("/proc/PID/stat field")?.parse()?)
+    };
+    Ok(Some(Stat {
+        parent: fields.get(1).context("ppid")?.parse()?,
+        own: (field(11)? + field(12)?) / TICKS_PER_SECOND,
+        reaped: (field(13)? + field(14)?) / TICKS_PER_SECOND,
+    }))
+}
+
+/// CPU seconds of `root`, of its live children, and of the children it has reaped
+/// (PostgreSQL's postmaster and its backends and helpers, exited ones included).
+fn process_tree_cpu(root: u32) -> anyhow::Result<f64> {
+    let top = process_stat(root)?.context("the PostgreSQL server is gone")?;
+    let mut total = top.own + top.reaped;
+    for entry in std::fs::read_dir("/proc")? {
+        let Some(pid) = entry?
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if let Some(stat) = process_stat(pid)? {
+            if stat.parent == root {
+                total += stat.own;
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// CPU seconds of PostgreSQL's backends connected to `database` plus its shared helper
@@ -297,7 +482,37 @@ mod tests {
     #[test]
     fn names_the_database_of_a_postgres_url() {
         let probe = CpuProbe::new(1, "postgres://u@127.0.0.1:5432/bench_7?sslmode=disable");
-        assert_eq!(probe.database.as_deref(), Some("bench_7"));
-        assert_eq!(CpuProbe::new(1, "sqlite:data/x.db").database, None);
+        assert_eq!(probe.database, DatabaseCpu::Named("bench_7".into()));
+        assert_eq!(
+            CpuProbe::new(1, "sqlite:data/x.db").database,
+            DatabaseCpu::None
+        );
+    }
+
+    #[test]
+    fn counts_a_process_tree_with_its_reaped_children() {
+        let me = std::process::id();
+        let mut child = std::process::Command::new("sleep")
+            .arg("5")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let tree = process_tree_cpu(me).unwrap();
+        assert!(tree >= process_cpu(me).unwrap().unwrap());
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+
+    #[test]
+    fn sums_a_counter_over_its_label_sets() {
+        let text = "# TYPE boxoffice_writer_conflicts_total counter\n\
+            boxoffice_writer_conflicts_total{at=\"batch\"} 3\n\
+            boxoffice_writer_conflicts_total{at=\"single\"} 4\n\
+            boxoffice_writer_conflicts_total_other 100\n\
+            boxoffice_commands_total{outcome=\"committed\"} 9\n";
+        assert_eq!(parse_counter(text, "boxoffice_writer_conflicts_total"), 7.0);
+        assert_eq!(parse_counter(text, "absent_total"), 0.0);
+        assert_eq!(parse_counter("plain_total 2.5\n", "plain_total"), 2.5);
     }
 }

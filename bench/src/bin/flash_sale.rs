@@ -11,6 +11,12 @@
 //! release binary beside this one, or `--server-bin`) over loopback and reports the
 //! server's CPU per confirmed booking from `/proc`, PostgreSQL's backends included.
 //!
+//! With `--cluster DIR`, only that sale runs, through the load balancer of a deployment
+//! that `scripts/cluster.sh up` started in DIR: CPU per booking sums every API process and
+//! the whole PostgreSQL server, the writers' cross-process conflicts come from each API
+//! process's `/metrics`, and a last `scale-result` line sums it up for
+//! `scripts/scale-bench.sh`.
+//!
 //! `cargo run --release -p bench --bin flash-sale -- --postgres-url postgres://…`
 
 use std::path::PathBuf;
@@ -19,7 +25,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use bench::external::{self, CpuProbe, CpuReading, ServerProcess};
+use bench::external::{self, Cluster, CpuProbe, CpuReading, ServerProcess};
 use clap::Parser;
 use command_api::ApiConfig;
 use domain::listing::ListingState;
@@ -59,6 +65,10 @@ struct Args {
     /// The `boxoffice` binary for `--external` (default: the one beside this benchmark).
     #[arg(long)]
     server_bin: Option<PathBuf>,
+    /// Run only the sale through the load balancer of the cluster whose state directory
+    /// this is (`scripts/cluster.sh`'s `CLUSTER_DIR`).
+    #[arg(long)]
+    cluster: Option<PathBuf>,
 }
 
 /// The JWT secret of the external server, which the benchmark signs its buyers' tokens
@@ -68,10 +78,24 @@ const EXTERNAL_SECRET: &str = "flash-sale-external-secret-0123456789";
 struct Server {
     url: String,
     log: EventLog,
-    db: TestDb,
-    /// The external process, its CPU probe and the keys its tokens are signed with.
-    external: Option<(ServerProcess, CpuProbe, Keys)>,
+    /// The scratch database, dropped with the server (None: a cluster's own).
+    _db: Option<TestDb>,
+    external: Option<External>,
 }
+
+/// A server in other processes: one `serve` child or a whole cluster.
+struct External {
+    /// The child process, killed when dropped (None: a cluster).
+    _process: Option<ServerProcess>,
+    probe: CpuProbe,
+    /// The keys its tokens are signed with.
+    keys: Keys,
+    /// Base URL of every API process, whose `/metrics` count the writers' conflicts.
+    metrics: Vec<String>,
+}
+
+/// The writers' counter of cross-process conflicts (command-api/src/writer).
+const CONFLICTS: &str = "boxoffice_writer_conflicts_total";
 
 async fn start(db: TestDb, hot: bool, run_projections: bool) -> anyhow::Result<Server> {
     let log = db.log().await;
@@ -85,7 +109,7 @@ async fn start(db: TestDb, hot: bool, run_projections: bool) -> anyhow::Result<S
     Ok(Server {
         url: app.url,
         log,
-        db,
+        _db: Some(db),
         external: None,
     })
 }
@@ -108,8 +132,32 @@ async fn start_external(db: TestDb, binary: &std::path::Path) -> anyhow::Result<
     Ok(Server {
         url: process.url.clone(),
         log,
-        db,
-        external: Some((process, probe, keys)),
+        _db: Some(db),
+        external: Some(External {
+            metrics: vec![process.url.clone()],
+            _process: Some(process),
+            probe,
+            keys,
+        }),
+    })
+}
+
+/// The load balancer of a running cluster, with its API processes and PostgreSQL server.
+async fn connect_cluster(cluster: &Cluster) -> anyhow::Result<Server> {
+    let log = EventLog::connect(&cluster.database_url)
+        .await
+        .context("connecting to the cluster's database")?;
+    let keys = Keys::new(cluster.jwt_secret.as_bytes(), Duration::from_secs(3600));
+    Ok(Server {
+        url: cluster.url.clone(),
+        log,
+        _db: None,
+        external: Some(External {
+            _process: None,
+            probe: cluster.probe(),
+            keys,
+            metrics: cluster.api.iter().map(|(_, url)| url.clone()).collect(),
+        }),
     })
 }
 
@@ -271,20 +319,30 @@ struct Outcome {
     never_visible: usize,
     /// External server only: CPU used during the sale, and its resident memory after it.
     server_cpu: Option<(CpuReading, f64)>,
+    /// External server only: conflicts its writers met with another process's appends.
+    conflicts: Option<f64>,
+    /// The log check: nothing oversold and every confirmed seat sold.
+    accounted: bool,
 }
 
 async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(args.buyers + 8)
         .build()?;
-    let keys = server.external.as_ref().map(|(_, _, keys)| keys);
+    let keys = server.external.as_ref().map(|external| &external.keys);
     let organizer = login(&client, &server.url, "organizer", 0, keys).await?;
     let (listing_id, tt) = listing(&client, &server.url, &organizer, args.seats).await?;
     let mut tokens = Vec::with_capacity(args.buyers);
     for i in 0..args.buyers {
         tokens.push(login(&client, &server.url, "customer", i, keys).await?);
     }
-    let probe = server.external.as_ref().map(|(_, probe, _)| probe);
+    let probe = server.external.as_ref().map(|external| &external.probe);
+    let metrics = server
+        .external
+        .as_ref()
+        .map(|external| external.metrics.clone())
+        .unwrap_or_default();
+    let conflicts_before = external::counter_sum(&client, &metrics, CONFLICTS).await?;
     let cpu_before = probe.map(CpuProbe::read).transpose()?;
     let sold_out = Arc::new(AtomicBool::new(false));
     let errors = Arc::new(AtomicU64::new(0));
@@ -391,6 +449,8 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     total.errors = errors.load(Ordering::Relaxed);
     if let (Some(probe), Some(before)) = (probe, cpu_before) {
         total.server_cpu = Some((probe.read()? - before, probe.rss_mib()?));
+        let after = external::counter_sum(&client, &metrics, CONFLICTS).await?;
+        total.conflicts = Some(after - conflicts_before);
     }
 
     // Let the catalog catch up with the last answer (at most 10 s), then stop watching.
@@ -411,7 +471,7 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     }
 
     // Verify from the log: fold the listing stream afresh.
-    let log = server.db.log().await;
+    let log = &server.log;
     let stream = StreamId::new(format!("listing-{listing_id}"))?;
     let mut state = ListingState::default();
     let mut from = 1;
@@ -426,13 +486,14 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
     }
     let availability = state.availability();
     let a = availability.first().context("availability")?;
+    total.accounted = a.sold + a.held + a.offered <= a.capacity && u64::from(a.sold) == total.seats;
     println!(
         "    log check: capacity {}, sold {}, held {}, free {} -> {}",
         a.capacity,
         a.sold,
         a.held,
         a.free,
-        if a.sold + a.held + a.offered <= a.capacity && u64::from(a.sold) == total.seats {
+        if total.accounted {
             "not oversold, every confirmed seat accounted for"
         } else {
             "MISMATCH"
@@ -488,6 +549,9 @@ fn report(label: &str, o: &mut Outcome) -> f64 {
             external::ms_per(cpu.server, o.confirms),
             external::ms_per(cpu.database, o.confirms),
         );
+    }
+    if let Some(conflicts) = o.conflicts {
+        println!("    cross-process conflicts the writers reloaded and retried: {conflicts:.0}");
     }
     if o.visible_lag.len() + o.never_visible == 0 {
         return rate;
@@ -584,6 +648,38 @@ async fn backend(
     Ok(())
 }
 
+/// The sale through a cluster's load balancer, summed up on one `scale-result` line.
+async fn cluster_sale(dir: &std::path::Path, args: &Args) -> anyhow::Result<()> {
+    let cluster = Cluster::open(dir)?;
+    println!(
+        "\ncluster in {}: {} API processes behind {}; {} seats, {} buyers",
+        dir.display(),
+        cluster.api.len(),
+        cluster.url,
+        args.seats,
+        args.buyers
+    );
+    let server = connect_cluster(&cluster).await?;
+    let mut out = sale(&server, args).await?;
+    report("through the load balancer", &mut out);
+    let (cpu, _) = out.server_cpu.unwrap_or_default();
+    println!(
+        "scale-result bookings_per_s={:.0} hold_p99_ms={:.1} confirm_p99_ms={:.1} conflicts={:.0} conflict_answers={} api_cpu_ms={:.2} db_cpu_ms={:.2} cpu_ms={:.2} errors={} seats={} check={}",
+        out.confirms as f64 / out.elapsed,
+        pct(&mut out.hold_latency, 0.99),
+        pct(&mut out.confirm_latency, 0.99),
+        out.conflicts.unwrap_or_default(),
+        out.retries,
+        external::ms_per(cpu.server, out.confirms),
+        external::ms_per(cpu.database, out.confirms),
+        external::ms_per(cpu.server + cpu.database, out.confirms),
+        out.errors,
+        out.seats,
+        if out.accounted { "ok" } else { "MISMATCH" },
+    );
+    Ok(())
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
@@ -591,6 +687,9 @@ async fn main() -> anyhow::Result<()> {
         "flash-sale: hold 1-4 seats then confirm, until sold out or {}s",
         args.max_seconds
     );
+    if let Some(dir) = &args.cluster {
+        return cluster_sale(dir, &args).await;
+    }
     backend("SQLite", || Box::pin(async { TestDb::sqlite() }), &args).await?;
     if let Some(url) = args.postgres_url.clone() {
         std::env::set_var(eventlog::testing::TEST_DATABASE_URL, &url);
