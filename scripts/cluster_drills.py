@@ -165,6 +165,8 @@ def new_listing(organizer, seats):
             "ticket_types": [
                 {"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": seats}
             ],
+            # A dozen buyers book over and over: per-buyer limits that allow it.
+            "buyer_limits": {"max_seats": 1000000, "holds_per_minute": 10000},
         },
         organizer,
     )

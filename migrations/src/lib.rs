@@ -40,6 +40,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(5, "0005_bounded_lookups"),
     step!(6, "0006_full_text_search"),
     step!(7, "0007_buyer_limits"),
+    step!(8, "0008_waiting_room"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

@@ -98,6 +98,18 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     }
     let (status, again) = post(&second, &join, &buyers[0].1, json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "joining twice: {again}");
+    let detail = format!("/api/v1/listings/{listing}");
+    let (_, shown) = app.read(&detail, None).await;
+    let room = &shown["waiting_room"];
+    assert_eq!(
+        (room["waiting"].as_i64(), room["admitted"].as_i64()),
+        (Some(2000), Some(0)),
+        "{shown}"
+    );
+    assert!(
+        room["opened_at"].is_null() && room["admitted_per_minute"] == rate,
+        "{shown}"
+    );
 
     // Before the opening nobody holds; someone who never joined neither.
     let hold = format!("/api/v1/listings/{listing}/holds");
@@ -163,6 +175,13 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     line.sort_by_key(|id| (rank(seed, *id), *id));
     let order: Vec<UserId> = admitted.iter().map(|(id, _)| *id).collect();
     assert_eq!(order, line[..21].to_vec(), "admitted in the seed's order");
+    let (_, shown) = second.read(&detail, None).await;
+    let room = &shown["waiting_room"];
+    assert_eq!(
+        (room["waiting"].as_i64(), room["admitted"].as_i64()),
+        (Some(1979), Some(21)),
+        "{shown}"
+    );
 
     // Both processes know who is in: the first admitted holds through the second
     // process, the next in line is still refused through the first.
@@ -201,6 +220,8 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
         line[..order.len()].to_vec(),
         "still in the seed's order"
     );
+    let (_, shown) = app.read(&detail, None).await;
+    assert_eq!(shown["waiting_room"]["unused"], 20, "{shown}");
     let (status, problem) = post(
         &app,
         &hold,

@@ -1478,6 +1478,7 @@ export interface components {
             total_capacity?: number | null;
             /** @description What one account may claim and how fast it may hold. */
             buyer_limits: components["schemas"]["BuyerLimitsView"];
+            waiting_room?: null | components["schemas"]["WaitingRoomView"];
             min_price?: null | components["schemas"]["Amount"];
             max_price?: null | components["schemas"]["Amount"];
             /**
@@ -2201,6 +2202,44 @@ export interface components {
              * @description Log position of the write.
              */
             position: number;
+        };
+        /** @description A listing's waiting room as buyers see it. */
+        WaitingRoomView: {
+            /**
+             * Format: date-time
+             * @description When it opens: everyone who joins before is ordered at random at that instant.
+             */
+            opens_at: string;
+            /**
+             * Format: date-time
+             * @description When it opened (null until then).
+             */
+            opened_at?: string | null;
+            /**
+             * Format: int64
+             * @description Buyers let in per minute.
+             */
+            admitted_per_minute: number;
+            /**
+             * Format: int64
+             * @description How long an admission lasts, in minutes.
+             */
+            admission_minutes: number;
+            /**
+             * Format: int64
+             * @description How many are in line now.
+             */
+            waiting: number;
+            /**
+             * Format: int64
+             * @description How many have been let in so far.
+             */
+            admitted: number;
+            /**
+             * Format: int64
+             * @description Admissions that lapsed without a hold.
+             */
+            unused: number;
         };
         /** @description A waitlist entry was left, or its offer declined. */
         WaitlistEntryChanged: {

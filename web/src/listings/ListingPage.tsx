@@ -11,6 +11,7 @@ import { formatTime, money } from "../ui/format";
 import { QueryView } from "../ui/states";
 import { SeatsBadge } from "./ListingCard";
 import { useListing, useLiveAvailability, type Listing, type LiveState } from "./queries";
+import { WaitingRoom } from "./WaitingRoom";
 
 function LiveBadge({ state }: { state: LiveState }) {
   const text = { connecting: "Connecting…", live: "Live", reconnecting: "Reconnecting…" }[state];
@@ -149,6 +150,9 @@ function Detail({ listing, live }: { listing: Listing; live: LiveState }) {
         <TicketTypes listing={listing} />
         <p className="muted small">Sales close {formatTime(listing.sales_closes_at, zone)}.</p>
       </div>
+      {selling && listing.waiting_room && (
+        <WaitingRoom listingId={listing.id} room={listing.waiting_room} zone={zone} signedIn={Boolean(session)} />
+      )}
       {session && <MyHoldsHere listingId={listing.id} />}
       {selling && (
         <div className="card">

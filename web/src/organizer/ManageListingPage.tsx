@@ -7,6 +7,7 @@ import { formatTime } from "../ui/format";
 import { QueryView } from "../ui/states";
 import { AttendeesList } from "./AttendeesList";
 import { BuyerLimits } from "./BuyerLimits";
+import { WaitingRoomSettings } from "./WaitingRoomSettings";
 import { EditDetails } from "./EditDetails";
 import { Lifecycle } from "./Lifecycle";
 import { StatusBadge } from "./StatusBadge";
@@ -50,6 +51,7 @@ function Manage({ listing }: { listing: ListingDetail }) {
       <Lifecycle listing={listing} />
       <TicketTypes listing={listing} />
       <BuyerLimits listing={listing} />
+      <WaitingRoomSettings listing={listing} />
       <AttendeesList listingId={listing.id} timeZone={z} />
     </section>
   );

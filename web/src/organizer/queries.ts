@@ -69,6 +69,7 @@ const typeKeys = new AttemptKeys();
 const capacityKeys = new AttemptKeys();
 const lifecycleKeys = new AttemptKeys();
 const limitsKeys = new AttemptKeys();
+const roomKeys = new AttemptKeys();
 
 /** Creates a draft listing. */
 export function useCreateListing() {
@@ -138,6 +139,25 @@ export function useSetBuyerLimits(id: string) {
     mutationFn: (body: BuyerLimitsBody) =>
       keyed(limitsKeys, { id, body }, (key) =>
         api.POST("/api/v1/listings/{listing_id}/buyer_limits", {
+          params: { path: { listing_id: id } },
+          headers: { "Idempotency-Key": key },
+          body,
+        }),
+      ),
+    onSuccess: written,
+  });
+}
+
+/** The body of a waiting-room change. */
+export type WaitingRoomBody = components["schemas"]["WaitingRoomBody"];
+
+/** Turns the waiting room on (or changes it) or off. */
+export function useSetWaitingRoom(id: string) {
+  const written = useWritten();
+  return useMutation({
+    mutationFn: (body: WaitingRoomBody) =>
+      keyed(roomKeys, { id, body }, (key) =>
+        api.POST("/api/v1/listings/{listing_id}/waiting_room", {
           params: { path: { listing_id: id } },
           headers: { "Idempotency-Key": key },
           body,

@@ -91,6 +91,13 @@ fn drafted(id: &str, organizer_id: &UserId, total_capacity: Option<i64>) -> List
         position: 0,
         buyer_max_seats: None,
         holds_per_minute: i64::from(DEFAULT_HOLDS_PER_MINUTE),
+        room_opens_at: None,
+        room_admitted_per_minute: None,
+        room_admission_minutes: None,
+        room_opened_at: None,
+        room_waiting: 0,
+        room_admitted: 0,
+        room_unused: 0,
     }
 }
 
@@ -192,11 +199,35 @@ fn evolve(rows: &mut CatalogRows, id: &str, position: i64, event: &ListingEvent)
             listing.buyer_max_seats = limits.max_seats.map(i64::from);
             listing.holds_per_minute = i64::from(limits.holds_per_minute);
         }
-        E::WaitingRoomSet { .. }
-        | E::WaitingRoomJoined { .. }
-        | E::WaitingRoomOpened { .. }
-        | E::AdmissionGranted { .. }
-        | E::AdmissionExpired { .. } => {}
+        // The room's counters follow `domain::listing::WaitingRoom`: turning it off
+        // forgets it.
+        E::WaitingRoomSet { settings, .. } => match settings {
+            Some(s) => {
+                listing.room_opens_at = Some(ms(s.opens_at));
+                listing.room_admitted_per_minute = Some(i64::from(s.admitted_per_minute));
+                listing.room_admission_minutes = Some(i64::from(s.admission_minutes));
+            }
+            None => {
+                listing.room_opens_at = None;
+                listing.room_admitted_per_minute = None;
+                listing.room_admission_minutes = None;
+                listing.room_opened_at = None;
+                listing.room_waiting = 0;
+                listing.room_admitted = 0;
+                listing.room_unused = 0;
+            }
+        },
+        E::WaitingRoomJoined { .. } => listing.room_waiting += 1,
+        E::WaitingRoomOpened { at, .. } => listing.room_opened_at = Some(ms(*at)),
+        E::AdmissionGranted { .. } => {
+            listing.room_waiting -= 1;
+            listing.room_admitted += 1;
+        }
+        E::AdmissionExpired { used, .. } => {
+            if !used {
+                listing.room_unused += 1;
+            }
+        }
         E::ListingPublished { at, .. } => {
             listing.status = "published".into();
             listing.published_at = Some(ms(*at));

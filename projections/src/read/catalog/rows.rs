@@ -38,6 +38,13 @@ record! {
         position: i64,
         buyer_max_seats: Option<i64>,
         holds_per_minute: i64,
+        room_opens_at: Option<i64>,
+        room_admitted_per_minute: Option<i64>,
+        room_admission_minutes: Option<i64>,
+        room_opened_at: Option<i64>,
+        room_waiting: i64,
+        room_admitted: i64,
+        room_unused: i64,
     }
 }
 

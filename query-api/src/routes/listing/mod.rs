@@ -95,6 +95,8 @@ pub struct ListingDetail {
     pub total_capacity: Option<i64>,
     /// What one account may claim and how fast it may hold.
     pub buyer_limits: BuyerLimitsView,
+    /// The waiting room, when the sale opens through one.
+    pub waiting_room: Option<WaitingRoomView>,
     /// The cheapest ticket.
     pub min_price: Option<Amount>,
     /// The dearest ticket.
@@ -123,6 +125,25 @@ pub struct BuyerLimitsView {
     pub max_seats_set: bool,
     /// Most holds one account may start in any minute.
     pub holds_per_minute: i64,
+}
+
+/// A listing's waiting room as buyers see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WaitingRoomView {
+    /// When it opens: everyone who joins before is ordered at random at that instant.
+    pub opens_at: DateTime<Utc>,
+    /// When it opened (null until then).
+    pub opened_at: Option<DateTime<Utc>>,
+    /// Buyers let in per minute.
+    pub admitted_per_minute: i64,
+    /// How long an admission lasts, in minutes.
+    pub admission_minutes: i64,
+    /// How many are in line now.
+    pub waiting: i64,
+    /// How many have been let in so far.
+    pub admitted: i64,
+    /// Admissions that lapsed without a hold.
+    pub unused: i64,
 }
 
 /// The seat counts of a listing, per ticket type and in total.
@@ -192,6 +213,22 @@ impl ListingDetail {
                 max_seats: row.buyer_max_seats.unwrap_or(row.max_tickets_per_booking),
                 max_seats_set: row.buyer_max_seats.is_some(),
                 holds_per_minute: row.holds_per_minute,
+            },
+            waiting_room: match (
+                row.room_opens_at,
+                row.room_admitted_per_minute,
+                row.room_admission_minutes,
+            ) {
+                (Some(opens_at), Some(rate), Some(minutes)) => Some(WaitingRoomView {
+                    opens_at: time(opens_at),
+                    opened_at: row.room_opened_at.map(time),
+                    admitted_per_minute: rate,
+                    admission_minutes: minutes,
+                    waiting: row.room_waiting,
+                    admitted: row.room_admitted,
+                    unused: row.room_unused,
+                }),
+                _ => None,
             },
             capacity: row.capacity,
             seats_free: row.seats_free,

@@ -1,0 +1,83 @@
+// The waiting room: an organizer turns it on in the app, a buyer joins before the
+// opening, is refused a hold while in line, is let in by the scheduler, and books.
+import { account, call, check, inspect, listing, logIn, newPage } from "../lib.mjs";
+
+/** `ms` as a datetime-local value in Europe/Paris (the journeys' listings' zone). */
+function parisLocal(ms) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Europe/Paris",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(new Date(ms))
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+async function room({ browser, pages }) {
+  const organizer = await account("organizer", "Room Organizer");
+  const l = await listing(organizer, { seats: 20 });
+
+  // The organizer turns the room on from the manage screen; a wrong rate is named first.
+  const org = await newPage(browser);
+  pages.push(org);
+  await logIn(org, organizer, `/organizer/listings/${l.id}`);
+  const form = org.getByRole("form", { name: "Waiting room" });
+  await form.getByLabel("Opens at (Europe/Paris)").fill(parisLocal(Date.now() + 3 * 60_000));
+  await form.getByLabel("Let in per minute").fill("0");
+  await form.getByRole("button", { name: "Turn the room on" }).click();
+  await form.locator('[data-field="admitted_per_minute"]').waitFor();
+  await form.getByLabel("Let in per minute").fill("60");
+  await form.getByRole("button", { name: "Turn the room on" }).click();
+  await org.getByTestId("room-summary").filter({ hasText: "On: opens" }).waitFor();
+  await inspect(org, "organizer-room");
+  // A buyer finds the room on the listing page and joins it.
+  const buyer = await account("customer", "Rita Roomer");
+  const page = await newPage(browser, 375);
+  pages.push(page);
+  await logIn(page, buyer, `/listings/${l.id}`);
+  const card = page.getByTestId("waiting-room");
+  await card.waitFor();
+  await page.getByRole("button", { name: "Join the waiting room" }).click();
+  await page.getByTestId("room-joined").filter({ hasText: "drawn at random" }).waitFor();
+  await inspect(page, "waiting-room");
+  // The form's opening is minutes away (minute precision); bring it to a few seconds.
+  const [status, body] = await call("POST", `/api/v1/listings/${l.id}/waiting_room`, {
+    token: organizer.token,
+    body: { enabled: true, opens_at: new Date(Date.now() + 4_000).toISOString(), admitted_per_minute: 60, admission_minutes: 5 },
+  });
+  check(status === 200, `bring the opening forward: ${status} ${JSON.stringify(body)}`);
+
+  // Until let in, a hold is refused and says why; then it goes through, and she pays.
+  const deadline = Date.now() + 30_000;
+  let refused = false;
+  for (;;) {
+    await page.getByRole("button", { name: "Hold seats" }).click();
+    const outcome = await Promise.race([
+      page.waitForURL(/\/checkout\//, { timeout: 3_000 }).then(() => "held"),
+      page
+        .locator(".form-error")
+        .filter({ hasText: /waiting room/ })
+        .waitFor({ timeout: 3_000 })
+        .then(() => "refused"),
+    ]).catch(() => "none");
+    if (outcome === "held") break;
+    if (outcome === "refused") refused = true;
+    check(Date.now() < deadline, "let in within 30 s of joining");
+    await page.waitForTimeout(1_000);
+  }
+  check(refused, "a hold before the admission was refused with the waiting room's reason");
+  await page.getByLabel("Visa ending 4242 (pays)").check();
+  await page.getByRole("button", { name: "Pay and book" }).click();
+  await page.getByRole("heading", { name: "You are going!" }).waitFor();
+}
+
+export const journeys = [
+  { name: "room", title: "an organizer turns the waiting room on; a buyer joins, waits, is let in and books", run: room },
+];
