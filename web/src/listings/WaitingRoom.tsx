@@ -1,13 +1,14 @@
 // The waiting room of a high-demand sale, as a buyer sees it: when it opens, how many
 // wait, and a way in. Once let in, the hold form below works for the admission's minutes;
 // while still in line, a hold attempt answers how many are ahead.
-import { useMutation } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../api/client";
 import { keyed, wrote } from "../api/commands";
 import { AttemptKeys } from "../api/idempotency";
 import type { components } from "../api/schema";
 import { formatTime } from "../ui/format";
 import { FormError } from "../ui/Field";
+import { listingKeys } from "./queries";
 
 type Room = components["schemas"]["WaitingRoomView"];
 type Joined = components["schemas"]["WaitingRoomJoined"];
@@ -15,6 +16,7 @@ type Joined = components["schemas"]["WaitingRoomJoined"];
 const joinKeys = new AttemptKeys();
 
 function useJoinWaitingRoom(listingId: string) {
+  const client = useQueryClient();
   return useMutation({
     mutationFn: () =>
       keyed(joinKeys, { listingId }, (key) =>
@@ -23,7 +25,11 @@ function useJoinWaitingRoom(listingId: string) {
           headers: { "Idempotency-Key": key },
         }),
       ),
-    onSuccess: (joined: Joined) => wrote(joined.position),
+    onSuccess: (joined: Joined) => {
+      wrote(joined.position);
+      // The room's counts come from the catalog: read them after this write.
+      void client.invalidateQueries({ queryKey: listingKeys.one(listingId) });
+    },
   });
 }
 
