@@ -12,4 +12,6 @@ target/release/eventlog-bench
 # --external: the same sale against a `boxoffice serve` child, with its CPU per booking.
 target/release/flash-sale --external
 target/release/read-side-bench
+# A hold on a listing with a 1,000,000-event stream against one with 10 (snapshots).
+target/release/history-bench
 scripts/web.sh bench
