@@ -12,5 +12,8 @@ target/release/eventlog-bench
 # --external: the same sale against a `boxoffice serve` child, with its CPU per booking.
 target/release/flash-sale --external
 target/release/read-side-bench
+# A hold on a listing with a 1,000,000-event stream against one with 10 (snapshots).
+target/release/history-bench
+# The flash sale through HAProxy with N = 1, 2, 4 API processes (scripts/cluster.sh).
 scripts/scale-bench.sh
 scripts/web.sh bench

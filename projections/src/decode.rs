@@ -7,6 +7,7 @@ use domain::booking::BookingEvent;
 use domain::listing::ListingEvent;
 use domain::{BookingId, ListingId, UserId};
 use eventlog::StoredEvent;
+use serde::Deserialize as _;
 
 /// A stored event decoded into its aggregate's event enum, with the aggregate's id.
 #[derive(Debug, Clone)]
@@ -57,19 +58,21 @@ pub fn decode(event: &StoredEvent) -> Result<Fact, DecodeError> {
         return Ok(Fact::Other);
     }
     let uuid: uuid::Uuid = id.parse().map_err(|e| fail(format!("stream id: {e}")))?;
-    let payload = event.payload.clone();
+    // Deserialized from the borrowed payload: cloning it first (a deep copy of every
+    // map and string) cost as much as the deserializing itself.
+    let payload = &event.payload;
     Ok(match prefix {
         "listing" => Fact::Listing(
             uuid.into(),
-            serde_json::from_value(payload).map_err(|e| fail(e.to_string()))?,
+            ListingEvent::deserialize(payload).map_err(|e| fail(e.to_string()))?,
         ),
         "booking" => Fact::Booking(
             uuid.into(),
-            serde_json::from_value(payload).map_err(|e| fail(e.to_string()))?,
+            BookingEvent::deserialize(payload).map_err(|e| fail(e.to_string()))?,
         ),
         _ => Fact::Account(
             uuid.into(),
-            serde_json::from_value(payload).map_err(|e| fail(e.to_string()))?,
+            AccountEvent::deserialize(payload).map_err(|e| fail(e.to_string()))?,
         ),
     })
 }

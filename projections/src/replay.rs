@@ -229,7 +229,13 @@ pub async fn replay(
         let Some(last) = fetched.last else { break };
         next = prefetch(log.clone(), last, batch);
         let mut tx = log.begin().await?;
+        let cache = widen_cache(&mut Db::of(&mut tx)).await?;
         apply(&mut tx, &copies, &fetched, &mut state).await?;
+        if let Some(pages) = cache {
+            Db::of(&mut tx)
+                .exec_script(&format!("PRAGMA cache_size = {pages}"))
+                .await?;
+        }
         tx.commit().await?;
         state.elapsed = started.elapsed();
         if applied < batch {
@@ -259,10 +265,7 @@ pub async fn replay(
             for table in p.tables() {
                 let copy = renamed.name(table);
                 let swap = if db.is_postgres() {
-                    format!(
-                        "DELETE FROM {table}; INSERT INTO {table} SELECT * FROM {copy}; \
-                         DROP TABLE {copy}"
-                    )
+                    postgres_swap(&mut db, table, copy).await?
                 } else {
                     // Dropping the live table drops its triggers; the copy's triggers
                     // follow each rename to the names the live ones had.
@@ -294,6 +297,66 @@ pub async fn replay(
     state.swapped = true;
     progress(state);
     Ok(state)
+}
+
+/// PostgreSQL: the statements that make live `table` hold exactly the rows of `copy`,
+/// then drop the copy. Only the difference is written: the live rows that have no equal
+/// row (same key, every column equal) in the copy are deleted, and the copy's rows whose
+/// key is then missing are inserted. A replay over a current model (the usual case: the
+/// live projector has been running) then writes next to nothing under the checkpoint
+/// lock, where deleting and re-inserting every row (each index entry, each WAL record)
+/// took most of the replay; over an empty model it is the plain insert it was.
+async fn postgres_swap(db: &mut Db<'_>, table: &str, copy: &str) -> Result<String, sqlx::Error> {
+    let key: Vec<(String,)> = db
+        .fetch(
+            "SELECT a.attname::text FROM pg_index i \
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey) \
+             WHERE i.indrelid = $1::regclass AND i.indisprimary ORDER BY a.attnum",
+            vec![Arg::Text(copy.to_owned())],
+        )
+        .await?;
+    if key.is_empty() {
+        // No key to match rows on: replace them all.
+        return Ok(format!(
+            "DELETE FROM {table}; INSERT INTO {table} SELECT * FROM {copy}; DROP TABLE {copy}"
+        ));
+    }
+    let same_key = |a: &str, b: &str| {
+        key.iter()
+            .map(|(k,)| format!("{a}.{k} = {b}.{k}"))
+            .collect::<Vec<_>>()
+            .join(" AND ")
+    };
+    Ok(format!(
+        // Statistics first: the copy was filled without any, and the planner needs them
+        // to pick hash anti-joins over both tables.
+        "ANALYZE {copy}; \
+         DELETE FROM {table} l WHERE NOT EXISTS (SELECT 1 FROM {copy} c WHERE {} \
+             AND ROW(c.*) IS NOT DISTINCT FROM ROW(l.*)); \
+         INSERT INTO {table} SELECT c.* FROM {copy} c \
+             WHERE NOT EXISTS (SELECT 1 FROM {table} l WHERE {}); \
+         DROP TABLE {copy}",
+        same_key("c", "l"),
+        same_key("l", "c"),
+    ))
+}
+
+/// SQLite page cache of a fill transaction, in KiB: a batch's pages (the rows it loads,
+/// the copies' tables and indexes it writes) stay in memory until its commit instead of
+/// being spilled to the file and read back; SQLite's default is 2 MiB.
+const FILL_CACHE_KIB: i64 = 256 * 1024;
+
+/// SQLite: widens the connection's page cache for one fill transaction and returns the
+/// size to restore before its commit (the connection goes back to the pool after it).
+async fn widen_cache(db: &mut Db<'_>) -> Result<Option<i64>, sqlx::Error> {
+    if db.is_postgres() {
+        return Ok(None);
+    }
+    let before: Vec<(i64,)> = db.fetch("PRAGMA cache_size", Vec::new()).await?;
+    let before = before.first().map_or(-2000, |(pages,)| *pages);
+    db.exec_script(&format!("PRAGMA cache_size = -{FILL_CACHE_KIB}"))
+        .await?;
+    Ok(Some(before))
 }
 
 /// A batch read and decoded ahead.

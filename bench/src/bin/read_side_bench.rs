@@ -21,8 +21,8 @@ struct Args {
     /// Events to seed per backend.
     #[arg(long, default_value_t = 1_000_000)]
     events: u64,
-    /// Events to seed on SQLite: its replay runs near 1,500 events/s, so 1,000,000 would
-    /// take over ten minutes.
+    /// Events to seed on SQLite: seeding it runs near 10,000 events/s, so 1,000,000 would
+    /// take minutes.
     #[arg(long, default_value_t = 100_000)]
     sqlite_events: u64,
     /// Events per seeding append (one transaction).
@@ -172,13 +172,40 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
         "events",
     );
     bench::ratio("replay / raw scan", replay_rate, scan_rate);
+    // Issue #13: PostgreSQL >= 150,000 events/s and >= 0.5x its raw scan; SQLite >= 0.7x.
+    let reached = if log.backend() == eventlog::Backend::Postgres {
+        replay_rate >= 150_000.0 && replay_rate >= 0.5 * scan_rate
+    } else {
+        replay_rate >= 0.7 * scan_rate
+    };
     println!(
-        "  target replay >= 100,000 events/s: {}",
-        if replay_rate >= 100_000.0 {
-            "reached"
+        "  target replay {}: {}",
+        if log.backend() == eventlog::Backend::Postgres {
+            ">= 150,000 events/s and >= 0.5x raw scan"
         } else {
-            "NOT reached"
-        }
+            ">= 0.7x raw scan"
+        },
+        if reached { "reached" } else { "NOT reached" }
+    );
+    // The usual replay in production runs over a model the live projector keeps current:
+    // the same replay again, now that the live tables hold its result.
+    let again =
+        projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
+    println!(
+        "  replay over the current model: {} events in {:.1}s (of which the final swap {:.2}s)",
+        again.events,
+        again.elapsed.as_secs_f64(),
+        again.swap.as_secs_f64()
+    );
+    bench::row(
+        "replay of every projection over the current model",
+        again.rate(),
+        "events",
+    );
+    bench::ratio(
+        "replay over the current model / raw scan",
+        again.rate(),
+        scan_rate,
     );
     if args.each {
         for projection in Projection::ALL {
@@ -221,13 +248,11 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
     noop.print("GET /health (no-op)");
     bench::ratio("detail / no-op requests", detail.rate, noop.rate);
     bench::ratio("search / no-op requests", search.rate, noop.rate);
+    let verdict = |reached: bool| if reached { "reached" } else { "NOT reached" };
     println!(
-        "  target detail >= 1/3 of no-op: {}",
-        if detail.rate * 3.0 >= noop.rate {
-            "reached"
-        } else {
-            "NOT reached"
-        }
+        "  target detail >= 1/2 of no-op: {}; search >= 1/3 of no-op: {}",
+        verdict(detail.rate * 2.0 >= noop.rate),
+        verdict(search.rate * 3.0 >= noop.rate)
     );
     drop(db);
     Ok(())
