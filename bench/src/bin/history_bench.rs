@@ -20,8 +20,8 @@ use chrono::{DateTime, TimeDelta, Utc};
 use clap::Parser;
 use command_api::{scheduler, store, ApiConfig};
 use domain::listing::{
-    decide, CreateListing, HoldSeats, ListingDetails, ListingEvent, ListingState, NewTicketType,
-    PublishListing, ReleaseHold, SalesWindow, Venue,
+    decide, BuyerLimits, CreateListing, HoldSeats, ListingDetails, ListingEvent, ListingState,
+    NewTicketType, PublishListing, ReleaseHold, SalesWindow, Venue, MAX_HOLDS_PER_MINUTE,
 };
 use domain::{
     Actor, CountryCode, Currency, DomainEvent, HoldDuration, HoldId, ListingId, LongText, Money,
@@ -144,6 +144,11 @@ async fn seed(
             capacity: 100_000,
         }],
         total_capacity: None,
+        // One buyer holds hundreds of times in the measurement: limits that allow it.
+        buyer_limits: Some(BuyerLimits {
+            max_seats: Some(1_000_000),
+            holds_per_minute: MAX_HOLDS_PER_MINUTE,
+        }),
         now: start,
     };
     let publish = PublishListing {
