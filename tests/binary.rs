@@ -283,22 +283,13 @@ async fn relay_and_notify_serve_probes_and_metrics_and_survive_a_database_outage
         until_status(&format!("{url}/ready"), 200).await;
         until_status(&format!("{url}/health"), 200).await;
     }
-    let metrics = reqwest::get(format!("{relay_url}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // The task sets its gauge as it starts, a moment after /ready may already answer.
+    let metrics = metrics_with(&relay_url, "boxoffice_relay_lag_events").await;
     assert!(
         metrics.contains("boxoffice_relay_lag_events 0"),
         "the relay-lag alert's gauge, from the start: {metrics}"
     );
-    let metrics = reqwest::get(format!("{notify_url}/metrics"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let metrics = metrics_with(&notify_url, "boxoffice_notifier_failed_total").await;
     assert!(
         metrics.contains("boxoffice_notifier_failed_total 0"),
         "the dead-letter alert's counter, from the start: {metrics}"
@@ -316,4 +307,22 @@ async fn relay_and_notify_serve_probes_and_metrics_and_survive_a_database_outage
     }
     stop(relay);
     stop(notify);
+}
+
+/// `/metrics` of `url` once it shows `name` (waits up to 10 s, then answers what it has).
+async fn metrics_with(url: &str, name: &str) -> String {
+    let mut text = String::new();
+    for _ in 0..100 {
+        text = reqwest::get(format!("{url}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if text.lines().any(|line| line.starts_with(name)) {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    text
 }
