@@ -33,6 +33,7 @@ use crate::state::AppState;
         (status = 404, response = problems::NotFound),
         (status = 409, response = problems::Conflict),
         (status = 422, response = problems::Unprocessable),
+        (status = 500, response = problems::Internal),
     )
 )]
 pub(super) async fn set_buyer_limits(

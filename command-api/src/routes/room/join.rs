@@ -29,6 +29,8 @@ use crate::state::AppState;
         (status = 403, response = problems::Forbidden),
         (status = 404, response = problems::NotFound),
         (status = 409, response = problems::Conflict),
+        (status = 422, response = problems::Unprocessable),
+        (status = 500, response = problems::Internal),
     )
 )]
 pub(super) async fn join_waiting_room(

@@ -82,6 +82,7 @@ impl WaitingRoomBody {
         (status = 404, response = problems::NotFound),
         (status = 409, response = problems::Conflict),
         (status = 422, response = problems::Unprocessable),
+        (status = 500, response = problems::Internal),
     )
 )]
 pub(super) async fn set_waiting_room(
