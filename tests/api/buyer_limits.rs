@@ -6,6 +6,7 @@ use chrono::TimeDelta;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
+use crate::bookings::hold;
 use crate::reads::fields;
 use crate::support::{TestApp, User};
 
@@ -15,21 +16,6 @@ api_test!(
     the_organizer_sets_the_limits_and_wrong_values_name_the_field,
     two_processes_racing_for_one_buyer_never_exceed_the_limit,
 );
-
-async fn hold(
-    app: &TestApp,
-    buyer: &User,
-    listing: &str,
-    ticket_type: &str,
-    seats: u32,
-) -> (StatusCode, Value) {
-    app.post(
-        &format!("/api/v1/listings/{listing}/holds"),
-        Some(&buyer.token),
-        json!({ "ticket_type_id": ticket_type, "seats": seats }),
-    )
-    .await
-}
 
 async fn release(app: &TestApp, buyer: &User, listing: &str, hold: &Value) {
     let hold = hold["hold_id"].as_str().unwrap();

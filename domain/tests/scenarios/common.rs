@@ -6,8 +6,8 @@ use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use domain::booking::{BookingEvent, BookingState, NewTicket};
 use domain::flows::{self, CancelBooking, ConfirmHold, Decision};
 use domain::listing::{
-    self, ListingCommand, ListingDetails, ListingError, ListingEvent, ListingState, NewTicketType,
-    SalesWindow, Venue,
+    self, HoldSeats, ListingCommand, ListingDetails, ListingError, ListingEvent, ListingState,
+    NewTicketType, SalesWindow, Venue,
 };
 use domain::{
     Actor, BookingId, CountryCode, Currency, DomainError, HoldDuration, HoldId, ListingId,
@@ -374,4 +374,16 @@ pub fn cancel(booked: &Booked, who: Actor, at: i64) -> Result<Decision, DomainEr
             now: t(at),
         },
     )
+}
+
+/// `who` asks to hold `count` seats of `ticket_type` as hold `n` at minute `at`.
+pub fn hold(who: Actor, n: u128, ticket_type: TicketTypeId, count: u32, at: i64) -> HoldSeats {
+    HoldSeats {
+        actor: who,
+        hold_id: hold_id(n),
+        ticket_type_id: ticket_type,
+        seats: seats(count),
+        hold_for: hold_for(),
+        now: t(at),
+    }
 }

@@ -2,21 +2,10 @@
 
 use crate::common::*;
 use domain::listing::{
-    Availability, ExpireHold, HoldOutcome, HoldReleaseReason, HoldSeats, ListingError,
-    ListingEvent, ReleaseHold,
+    Availability, ExpireHold, HoldOutcome, HoldReleaseReason, ListingError, ListingEvent,
+    ReleaseHold,
 };
 use domain::{Actor, HoldId, TicketTypeId};
-
-fn hold(who: Actor, n: u128, ticket_type: TicketTypeId, count: u32, at: i64) -> HoldSeats {
-    HoldSeats {
-        actor: who,
-        hold_id: hold_id(n),
-        ticket_type_id: ticket_type,
-        seats: seats(count),
-        hold_for: hold_for(),
-        now: t(at),
-    }
-}
 
 fn release(who: Actor, hold: HoldId, at: i64) -> ReleaseHold {
     ReleaseHold {

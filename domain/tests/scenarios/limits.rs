@@ -8,17 +8,6 @@ use domain::listing::{
 };
 use domain::{Actor, TicketTypeId};
 
-fn hold(who: Actor, n: u128, ticket_type: TicketTypeId, count: u32, at: i64) -> HoldSeats {
-    HoldSeats {
-        actor: who,
-        hold_id: hold_id(n),
-        ticket_type_id: ticket_type,
-        seats: seats(count),
-        hold_for: hold_for(),
-        now: t(at),
-    }
-}
-
 fn released(hold: u128, who: Actor, ticket_type: TicketTypeId, n: u32, at: i64) -> ListingEvent {
     ListingEvent::HoldReleased {
         hold_id: hold_id(hold),
