@@ -18,6 +18,8 @@ pub async fn issue_due(
     offer_for: HoldDuration,
 ) -> Result<i64, CommandError> {
     let metadata = store::metadata("scheduler");
+    // Orders a waiting room's early arrivals if one of these deadlines opens it.
+    let seed = crate::commands::room::fresh_seed();
     let committed = state
         .writers
         .submit(listing, metadata, move |current| {
@@ -26,8 +28,6 @@ pub async fn issue_due(
             let mut scratch = current.clone();
             let mut events = Vec::new();
             for deadline in current.due_deadlines(now) {
-                // Below 2^53, as the domain asks (JSON readers keep it exact).
-                let seed = rand::random::<u64>() >> 11;
                 let command = deadline.command(now, offer_for, seed);
                 if let Ok(decided) = domain::listing::decide(&scratch, command) {
                     for event in &decided {

@@ -8,7 +8,7 @@ mod change_capacity;
 mod close;
 mod create;
 mod publish;
-mod rules;
+pub(crate) mod rules;
 mod update_details;
 
 pub use add_ticket_type::add_ticket_type;

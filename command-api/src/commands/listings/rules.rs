@@ -8,7 +8,7 @@ use domain::listing::{ListingError, NewTicketType};
 use crate::commands::CommandError;
 
 /// Which request the refusal answers, and so how its fields are named.
-pub(super) enum Request<'a> {
+pub(crate) enum Request<'a> {
     /// `POST /listings`, with its ticket types in request order.
     Create(&'a [NewTicketType]),
     /// `POST /listings/{id}/details`.
@@ -19,10 +19,12 @@ pub(super) enum Request<'a> {
     Capacity,
     /// `POST /listings/{id}/buyer_limits`.
     BuyerLimits,
+    /// `POST /listings/{id}/waiting_room`.
+    WaitingRoom,
 }
 
 /// `error` as a field error of `request` when a field broke a rule, else as it was.
-pub(super) fn in_fields(error: ListingError, request: Request<'_>) -> CommandError {
+pub(crate) fn in_fields(error: ListingError, request: Request<'_>) -> CommandError {
     match field_of(&error, &request) {
         Some(field) => CommandError::invalid(field, error),
         None => error.into(),
@@ -64,7 +66,8 @@ fn field_of(error: &ListingError, request: &Request<'_>) -> Option<String> {
         (E::BuyerLimitOutOfRange { name, .. }, Request::Create(_)) => {
             format!("buyer_limits.{name}")
         }
-        (E::BuyerLimitOutOfRange { name, .. }, Request::BuyerLimits) => (*name).to_owned(),
+        (E::BuyerLimitOutOfRange { name, .. }, Request::BuyerLimits)
+        | (E::RoomSettingOutOfRange { name, .. }, Request::WaitingRoom) => (*name).to_owned(),
         _ => return None,
     };
     Some(field)

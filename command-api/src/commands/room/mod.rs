@@ -5,10 +5,17 @@
 use domain::listing::{JoinWaitingRoom, RoomSettings, SetWaitingRoom};
 use domain::{Actor, ListingId};
 
+use crate::commands::listings::rules::{self, Request};
 use crate::commands::replies::{ListingChanged, WaitingRoomJoined};
 use crate::commands::{metadata, CommandError};
 use crate::state::AppState;
 use crate::writer::Planned;
+
+/// A random seed for ordering a room's early arrivals: from the OS generator, below
+/// 2^53 as the domain asks (JSON readers of the log keep it exact).
+pub(crate) fn fresh_seed() -> u64 {
+    rand::random::<u64>() >> 11
+}
 
 /// Turns the waiting room on with `settings`, changes them, or turns it off (`None`).
 pub async fn set_waiting_room(
@@ -26,12 +33,7 @@ pub async fn set_waiting_room(
         .writers
         .decide(listing_id, metadata(&actor), command.into())
         .await?
-        .map_err(|error| match error {
-            domain::listing::ListingError::RoomSettingOutOfRange { name, .. } => {
-                CommandError::invalid(name, error)
-            }
-            other => other.into(),
-        })?;
+        .map_err(|e| rules::in_fields(e, Request::WaitingRoom))?;
     Ok(ListingChanged {
         listing_id,
         position,
@@ -46,8 +48,8 @@ pub async fn join_waiting_room(
     listing_id: ListingId,
 ) -> Result<WaitingRoomJoined, CommandError> {
     let now = state.clock.now();
-    // Below 2^53, as the domain asks; used only if this join opens the room.
-    let seed = rand::random::<u64>() >> 11;
+    // Used only if this join opens the room.
+    let seed = fresh_seed();
     let committed = state
         .writers
         .submit(listing_id, metadata(&actor), move |current| {
