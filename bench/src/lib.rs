@@ -128,3 +128,23 @@ where
     out.rate = out.micros.len() as f64 / start.elapsed().as_secs_f64();
     out
 }
+
+/// POSTs `body` as JSON (with a bearer `token` when given); answers the status and the
+/// JSON body (`Null` when there is none).
+pub async fn post(
+    client: &reqwest::Client,
+    url: String,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> anyhow::Result<(u16, serde_json::Value)> {
+    let mut request = client.post(url).json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    Ok((
+        status,
+        response.json().await.unwrap_or(serde_json::Value::Null),
+    ))
+}

@@ -19,6 +19,7 @@
 //!
 //! `cargo run --release -p bench --bin flash-sale -- --postgres-url postgres://…`
 
+use bench::post;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -197,21 +198,6 @@ fn visible_lag(answers: &[(i64, Instant)], seen: &[(i64, Instant)]) -> (Vec<u32>
         }
     }
     (lags, never)
-}
-
-async fn post(
-    client: &reqwest::Client,
-    url: String,
-    token: Option<&str>,
-    body: Value,
-) -> anyhow::Result<(u16, Value)> {
-    let mut request = client.post(url).json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
 /// Registers a `kind` account and returns an access token for it: from a log-in, or

@@ -13,6 +13,7 @@
 //!
 //! `cargo run --release -p bench --bin history-bench -- --postgres-url postgres://…`
 
+use bench::post;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
@@ -31,7 +32,7 @@ use eventlog::testing::TestDb;
 use eventlog::{EventLog, ExpectedVersion, NewEvent, StreamAppend, StreamId};
 use http_kit::jwt::Keys;
 use http_kit::Secret;
-use serde_json::{json, Value};
+use serde_json::json;
 use uuid::Uuid;
 
 /// History-length benchmark.
@@ -269,21 +270,6 @@ impl Running {
         self.served.await??;
         Ok(())
     }
-}
-
-async fn post(
-    client: &reqwest::Client,
-    url: String,
-    token: Option<&str>,
-    body: Value,
-) -> anyhow::Result<(u16, Value)> {
-    let mut request = client.post(url).json(&body);
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    let response = request.send().await?;
-    let status = response.status().as_u16();
-    Ok((status, response.json().await.unwrap_or(Value::Null)))
 }
 
 /// Registers a customer and returns a token for it, signed with the system's secret.
