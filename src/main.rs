@@ -34,9 +34,10 @@ async fn main() -> anyhow::Result<()> {
             let listener = tokio::net::TcpListener::bind(&args.addr)
                 .await
                 .with_context(|| format!("binding {}", args.addr))?;
+            let stop = shutdown_signal();
             tracing::info!(addr = %listener.local_addr()?, "boxoffice serving");
             println!("boxoffice listening on http://{}", listener.local_addr()?);
-            boxoffice::run(config(log, &args), listener, shutdown_signal()).await?;
+            boxoffice::run(config(log, &args), listener, stop).await?;
         }
         Command::Relay(args) => {
             anyhow::ensure!(
@@ -112,6 +113,7 @@ async fn main() -> anyhow::Result<()> {
                 batch: args.batch.max(1),
                 ..projections::RunnerConfig::default()
             };
+            let signal = shutdown_signal();
             let (stop, mut stopped) = tokio::sync::watch::channel(false);
             if let Some(addr) = &args.metrics_addr {
                 let listener = tokio::net::TcpListener::bind(addr)
@@ -127,7 +129,7 @@ async fn main() -> anyhow::Result<()> {
                 }));
             }
             let shutdown = async move {
-                shutdown_signal().await;
+                signal.await;
                 let _ = stop.send(true);
             };
             tokio::spawn(shutdown);
@@ -208,6 +210,7 @@ where
 {
     // The recorder first, so the task's first metrics are kept.
     http_kit::metrics::handle();
+    let signal = shutdown_signal();
     let mut supervisor = boxoffice::Supervisor::new(boxoffice::Backoff::default());
     let (stop, mut stopped) = tokio::sync::watch::channel(false);
     let mut served = None;
@@ -228,7 +231,7 @@ where
     }
     supervisor.spawn(name, start);
     tracing::info!(task = name, "running until stopped");
-    shutdown_signal().await;
+    signal.await;
     supervisor.stop().await;
     let _ = stop.send(true);
     if let Some(served) = served {
@@ -312,23 +315,34 @@ fn redact(url: &str) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Installs the SIGINT and SIGTERM handlers at once, so a signal that arrives while the
+/// process is still starting is not lost (a lazily installed handler leaves the default
+/// action, death by signal, in place until the future is first polled), and returns the
+/// future that resolves at the first of them.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
-    let terminate = async {
-        if let Ok(mut term) =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
-            term.recv().await;
-        }
+    let handlers = {
+        use tokio::signal::unix::{signal, SignalKind};
+        (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        )
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+    async move {
+        #[cfg(unix)]
+        match handlers {
+            (Ok(mut interrupt), Ok(mut terminate)) => {
+                tokio::select! {
+                    _ = interrupt.recv() => {},
+                    _ = terminate.recv() => {},
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutdown signal received; finishing in-flight requests");
     }
-    tracing::info!("shutdown signal received; finishing in-flight requests");
 }
