@@ -57,7 +57,6 @@ fi
 echo "==> schema-driven fuzzing of the served API (schemathesis), SQLite then PostgreSQL"
 FUZZ_SECONDS=50 scripts/fuzz.sh sqlite
 FUZZ_SECONDS=50 scripts/fuzz.sh postgres
-# The drills on a real cluster. The API-kill drill is left to `make test-cluster`: it
-# finds a known idempotency gap (README, "At scale") about two runs in five, and a check
-# that fails at random would only teach everyone to ignore CI.
-DRILLS="catalog notifier postgres" make --no-print-directory test-cluster
+# The drills on a real cluster: kill -9 an API process, a catalog worker, a notifier;
+# restart PostgreSQL.
+make --no-print-directory test-cluster

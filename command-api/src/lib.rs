@@ -3,6 +3,7 @@
 //! query API's and the ops endpoints into the served app.
 
 pub mod admin;
+mod answers;
 pub mod auth;
 pub mod clock;
 pub mod commands;

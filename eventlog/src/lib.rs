@@ -6,7 +6,9 @@
 //!   commit together or not at all, each stream checked against its own
 //!   [`ExpectedVersion`]; a mismatch is [`AppendError::Conflict`] and writes nothing.
 //! - **Idempotency**: appending event ids that are already stored returns the original
-//!   positions ([`AppendOutcome::replayed`]) instead of writing duplicates.
+//!   positions ([`AppendOutcome::replayed`]) instead of writing duplicates; a
+//!   [`Receipt`] commits with its append ([`EventLog::append_with_receipts`]), so a
+//!   caller's answer to a command survives the caller.
 //! - **Gap-safe global order**: every appender locks the log head before it assigns
 //!   positions and holds it to commit, so positions become visible strictly in order and
 //!   a reader that remembers its last position can never skip a late commit.
@@ -36,7 +38,7 @@ pub use log::{Backend, EventLog, LogOptions, SqliteDurability};
 pub use subscription::Subscription;
 pub use tx::LogTx;
 pub use types::{
-    AppendOutcome, ExpectedVersion, Metadata, NewEvent, Snapshot, StoredEvent, StreamAppend,
-    StreamId, Written, MAX_EVENT_TYPE_LEN, MAX_STREAM_ID_LEN,
+    AppendOutcome, ExpectedVersion, Metadata, NewEvent, Receipt, Snapshot, StoredEvent,
+    StoredReceipt, StreamAppend, StreamId, Written, MAX_EVENT_TYPE_LEN, MAX_STREAM_ID_LEN,
 };
 pub use upcast::{UpcastFn, Upcasters};

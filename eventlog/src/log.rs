@@ -5,6 +5,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::sync::{mpsc, oneshot, watch};
@@ -15,7 +16,9 @@ use crate::error::{AppendError, LogError};
 use crate::prepare::prepare;
 use crate::subscription::Subscription;
 use crate::tx::LogTx;
-use crate::types::{AppendOutcome, Metadata, Snapshot, StoredEvent, StreamAppend, StreamId};
+use crate::types::{
+    AppendOutcome, Metadata, Receipt, Snapshot, StoredEvent, StoredReceipt, StreamAppend, StreamId,
+};
 use crate::upcast::Upcasters;
 use crate::writer::{self, raise, Job};
 
@@ -158,14 +161,39 @@ impl EventLog {
     /// Appends events to one or more streams atomically, each with its own expected
     /// version. Concurrent calls in this process are committed together (group commit).
     pub async fn append(&self, appends: Vec<StreamAppend>) -> Result<AppendOutcome, AppendError> {
+        self.append_with_receipts(appends, Vec::new()).await
+    }
+
+    /// [`EventLog::append`], storing `receipts` in the same transaction if it writes (see
+    /// [`Receipt`]): whoever finds a receipt knows its append committed.
+    pub async fn append_with_receipts(
+        &self,
+        appends: Vec<StreamAppend>,
+        receipts: Vec<Receipt>,
+    ) -> Result<AppendOutcome, AppendError> {
         let prepared = prepare(appends, self.inner.options.max_payload_bytes)?;
         let (reply, answer) = oneshot::channel();
         self.inner
             .writer
-            .send(Job { prepared, reply })
+            .send(Job {
+                prepared,
+                receipts,
+                reply,
+            })
             .await
             .map_err(|_| LogError::Closed)?;
         answer.await.map_err(|_| LogError::Closed)?
+    }
+
+    /// The receipt stored under `key` by a committed append, if any.
+    pub async fn receipt(&self, key: &str) -> Result<Option<StoredReceipt>, LogError> {
+        self.inner.pool.receipt(key).await
+    }
+
+    /// Deletes the receipts recorded before `before`, then the oldest beyond `keep`;
+    /// returns how many went.
+    pub async fn forget_receipts(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, LogError> {
+        self.inner.pool.forget_receipts(before, keep).await
     }
 
     /// Begins a write transaction shared with the caller's own statements.

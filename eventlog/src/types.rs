@@ -256,3 +256,45 @@ pub struct Snapshot {
     /// The folded state as JSON.
     pub state: Value,
 }
+
+/// A value to store in the same transaction as an append, under `key`, written only if
+/// the append commits (a conflict or a replay writes no receipt). Its value is rendered
+/// from the append's last position, so it can name where the append landed; the same
+/// key again replaces the older receipt.
+pub struct Receipt {
+    /// The caller's key; one receipt per key.
+    pub key: String,
+    render: Box<dyn Fn(i64) -> String + Send + Sync>,
+}
+
+impl Receipt {
+    /// A receipt under `key` whose value `render` makes from the append's last position.
+    pub fn new(key: String, render: impl Fn(i64) -> String + Send + Sync + 'static) -> Self {
+        Self {
+            key,
+            render: Box::new(render),
+        }
+    }
+
+    /// The value for an append that reached `position`.
+    pub fn render(&self, position: i64) -> String {
+        (self.render)(position)
+    }
+}
+
+impl fmt::Debug for Receipt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Receipt").field("key", &self.key).finish()
+    }
+}
+
+/// A stored [`Receipt`]: its value, the position its append reached, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredReceipt {
+    /// What the receipt's render made.
+    pub value: String,
+    /// The append's last position.
+    pub position: i64,
+    /// When the append committed.
+    pub recorded_at: DateTime<Utc>,
+}

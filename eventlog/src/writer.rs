@@ -11,7 +11,7 @@ use crate::backend::{Pool, Tx};
 use crate::error::{AppendError, LogError};
 use crate::plan::{self, Plan};
 use crate::prepare::Prepared;
-use crate::types::AppendOutcome;
+use crate::types::{AppendOutcome, Receipt};
 
 /// Most appends decided in one transaction.
 const MAX_JOBS: usize = 512;
@@ -21,6 +21,8 @@ const MAX_EVENTS: usize = 5_000;
 /// One append waiting for the writer, and where to send its answer.
 pub(crate) struct Job {
     pub prepared: Prepared,
+    /// Stored with the append if it commits.
+    pub receipts: Vec<Receipt>,
     pub reply: oneshot::Sender<Result<AppendOutcome, AppendError>>,
 }
 
@@ -44,8 +46,7 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
                 Err(_) => break,
             }
         }
-        let batch: Vec<&Prepared> = jobs.iter().map(|j| &j.prepared).collect();
-        match commit(&pool, &batch).await {
+        match commit(&pool, &jobs.iter().collect::<Vec<_>>()).await {
             Ok(plan) => {
                 head.send_if_modified(|h| raise(h, plan.head));
                 for (job, result) in jobs.into_iter().zip(plan.results) {
@@ -57,7 +58,7 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
                 // the others still land and only the culprit gets the error.
                 warn!(%error, batch.size = jobs.len(), "batched append failed, retrying one by one");
                 for job in jobs {
-                    let result = match commit(&pool, &[&job.prepared]).await {
+                    let result = match commit(&pool, &[&job]).await {
                         Ok(plan) => {
                             head.send_if_modified(|h| raise(h, plan.head));
                             plan.results
@@ -81,9 +82,23 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
     }
 }
 
-async fn commit(pool: &Pool, batch: &[&Prepared]) -> Result<Plan, LogError> {
+async fn commit(pool: &Pool, jobs: &[&Job]) -> Result<Plan, LogError> {
     let mut tx = pool.begin().await?;
-    let plan = decide_in(&mut tx, batch).await?;
+    let batch: Vec<&Prepared> = jobs.iter().map(|j| &j.prepared).collect();
+    let plan = decide_in(&mut tx, &batch).await?;
+    // Receipts only for the appends that write now: a conflict or a replay keeps none.
+    let receipts: Vec<(&Receipt, i64)> = jobs
+        .iter()
+        .zip(&plan.results)
+        .filter_map(|(job, result)| match result {
+            Ok(outcome) if !outcome.replayed => Some((job, outcome.last_position())),
+            _ => None,
+        })
+        .flat_map(|(job, position)| job.receipts.iter().map(move |r| (r, position)))
+        .collect();
+    if !receipts.is_empty() {
+        tx.save_receipts(&receipts, Utc::now()).await?;
+    }
     tx.commit().await?;
     Ok(plan)
 }

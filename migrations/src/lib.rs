@@ -41,6 +41,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(6, "0006_full_text_search"),
     step!(7, "0007_buyer_limits"),
     step!(8, "0008_waiting_room"),
+    step!(9, "0009_receipts"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

@@ -13,6 +13,7 @@ api_test!(
     nobody_but_the_buyer_may_confirm_a_hold,
     an_organizer_cannot_publish_another_organizers_listing,
     a_retry_with_the_same_idempotency_key_returns_the_first_answer,
+    a_confirm_answered_only_by_its_commit_is_answered_again_on_retry,
     malformed_requests_get_problem_json_and_change_nothing,
     a_cancelled_booking_frees_seats_for_the_oldest_waiting_party,
     concurrent_buyers_for_the_last_seats_never_oversell,
@@ -254,6 +255,73 @@ async fn a_retry_with_the_same_idempotency_key_returns_the_first_answer(app: Tes
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{problem}");
+}
+
+/// The stored answer column of one user's Idempotency-Key (None while in progress).
+async fn stored_status(app: &TestApp, key: &str) -> Option<i64> {
+    let sql = "SELECT status FROM idempotency_keys WHERE scope LIKE $1";
+    let scope = format!("%:{key}");
+    if let Some(pool) = app.log.postgres_pool() {
+        sqlx::query_scalar(sql)
+            .bind(scope)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    } else {
+        let pool = app.log.sqlite_pool().unwrap();
+        sqlx::query_scalar(sql)
+            .bind(scope)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    }
+}
+
+async fn a_confirm_answered_only_by_its_commit_is_answered_again_on_retry(app: TestApp) {
+    let organizer = app.user("organizer").await;
+    let buyer = app.user("customer").await;
+    let (listing, tt) = published(&app, &organizer, 2, 0).await;
+    let (status, hold) = app
+        .post(
+            &format!("/api/v1/listings/{listing}/holds"),
+            Some(&buyer.token),
+            json!({ "ticket_type_id": tt, "seats": 2 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{hold}");
+    let path = format!(
+        "/api/v1/listings/{listing}/holds/{}/confirm",
+        hold["hold_id"].as_str().unwrap()
+    );
+    let (status, booked) = app
+        .post_with_key(&path, Some(&buyer.token), "confirm-1", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{booked}");
+    // The answer went into the transaction that wrote the booking, and nowhere after it:
+    // the state a process killed right after its commit leaves behind.
+    assert_eq!(stored_status(&app, "confirm-1").await, None);
+    let head = app.log_head().await;
+    // The hold is gone (confirmed), so running the command again would be refused; the
+    // retry gets the booking instead, and writes nothing.
+    let (status, again) = app
+        .post_with_key(&path, Some(&buyer.token), "confirm-1", json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{again}");
+    assert_eq!(again, booked);
+    assert_eq!(app.log_head().await, head);
+    let (status, refused) = app
+        .post_with_key(&path, Some(&buyer.token), "confirm-2", json!({}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "a new key runs it again: {refused}"
+    );
+    assert_eq!(
+        stored_status(&app, "confirm-2").await,
+        Some(404),
+        "a refusal is kept"
+    );
 }
 
 async fn malformed_requests_get_problem_json_and_change_nothing(app: TestApp) {

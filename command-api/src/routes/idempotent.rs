@@ -2,6 +2,10 @@
 //! to every retry, even if the command would now be rejected; the same key with another
 //! request is a 422; a retry while the first is still running is a 409.
 //!
+//! A success that appended events is stored with them, in one transaction, as a log
+//! receipt ([`crate::answers`]): a process killed after the commit leaves the answer for
+//! the retry. Rejections (nothing appended) are stored here afterwards.
+//!
 //! Keys are the clients' to choose, so what they cost is bounded: a key is kept for
 //! [`RETENTION`] (a day, as payment APIs do; a retry comes within minutes), then it is
 //! forgotten (a reuse after that is a new request) and [`forget_old`] deletes it; and
@@ -16,6 +20,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::reply::Reply;
+use crate::answers;
 use crate::db::{exec, fetch_optional, PoolConn};
 use crate::error::ApiError;
 use crate::extract::IdempotencyKey;
@@ -29,27 +34,38 @@ pub const RETENTION: chrono::TimeDelta = chrono::TimeDelta::hours(24);
 pub const MAX_KEYS: i64 = 1_000_000;
 
 /// Runs `work` at most once per (user, key): answers retries from the stored result.
+/// A success answers `success` (`201 Created` or `200 OK`) with the work's reply.
 pub(crate) async fn once<B, T, F>(
     state: &AppState,
     user: UserId,
     key: IdempotencyKey,
     route: &str,
     body: &B,
+    success: StatusCode,
     work: F,
 ) -> Response
 where
     B: Serialize,
     T: Serialize,
-    F: Future<Output = Result<Reply<T>, ApiError>>,
+    F: Future<Output = Result<T, ApiError>>,
 {
+    let replied = |result: Result<T, ApiError>| {
+        result.map(|body| Reply {
+            status: success,
+            body,
+        })
+    };
     let Some(key) = key.0 else {
-        return respond(work.await);
+        return respond(replied(work.await));
     };
     match claim(state, user, &key, route, body).await {
-        Ok(Claim::Fresh(scope)) => {
-            let result = work.await;
-            if let Err(error) = remember(state, &scope, &result).await {
-                tracing::warn!(%error, "storing an idempotent answer failed");
+        Ok(Claim::Fresh { scope, since }) => {
+            let (result, stored) = answers::under(receipt_key(&scope, since), success, work).await;
+            let result = replied(result);
+            if !(stored && result.is_ok()) {
+                if let Err(error) = remember(state, &scope, &result).await {
+                    tracing::warn!(%error, "storing an idempotent answer failed");
+                }
             }
             respond(result)
         }
@@ -78,8 +94,18 @@ fn respond<T: Serialize>(result: Result<Reply<T>, ApiError>) -> Response {
 }
 
 enum Claim {
-    Fresh(String),
+    /// Run the work; `since` is the claim's time, which names its receipt.
+    Fresh {
+        scope: String,
+        since: i64,
+    },
     Replay(u16, String),
+}
+
+/// The log receipt of the claim of `scope` made at `since` (a key renewed or taken over
+/// is claimed again, so an older attempt's receipt is never mistaken for the new one's).
+fn receipt_key(scope: &str, since: i64) -> String {
+    format!("idempotency:{scope}@{since}")
 }
 
 async fn claim<B: Serialize>(
@@ -106,7 +132,7 @@ async fn claim<B: Serialize>(
         now
     )?;
     if inserted == 1 {
-        return Ok(Claim::Fresh(scope));
+        return Ok(Claim::Fresh { scope, since: now });
     }
     let row = fetch_optional!(
         conn.db(),
@@ -131,7 +157,7 @@ async fn claim<B: Serialize>(
             created_at
         )?;
         return if renewed == 1 {
-            Ok(Claim::Fresh(scope))
+            Ok(Claim::Fresh { scope, since: now })
         } else {
             Err(in_progress())
         };
@@ -141,8 +167,20 @@ async fn claim<B: Serialize>(
             "this Idempotency-Key was used for a different request; use a new key".into(),
         ));
     }
-    match (status, response) {
-        (Some(status), Some(response)) => Ok(Claim::Replay(status as u16, response)),
+    if let (Some(status), Some(response)) = (status, response) {
+        return Ok(Claim::Replay(status as u16, response));
+    }
+    drop(conn);
+    let receipt = state
+        .log
+        .receipt(&receipt_key(&scope, created_at))
+        .await
+        .map_err(anyhow::Error::from)?;
+    if let Some((status, response)) = receipt.and_then(|r| answers::decode(&r.value)) {
+        return Ok(Claim::Replay(status, response));
+    }
+    let mut conn = PoolConn::acquire(&state.log).await?;
+    match () {
         _ if now - created_at > STALE_MILLIS => {
             // The first attempt died without an answer: this retry takes it over.
             let taken = exec!(
@@ -154,7 +192,7 @@ async fn claim<B: Serialize>(
                 created_at
             )?;
             if taken == 1 {
-                Ok(Claim::Fresh(scope))
+                Ok(Claim::Fresh { scope, since: now })
             } else {
                 Err(in_progress())
             }
@@ -203,7 +241,8 @@ async fn remember<T: Serialize>(
 }
 
 /// Deletes the keys older than [`RETENTION`] at `now`, then the oldest beyond
-/// [`MAX_KEYS`] (`max` in tests); returns how many went. Run every minute by `serve`.
+/// [`MAX_KEYS`] (`max` in tests), and the answers' log receipts by the same bounds;
+/// returns how many keys went. Run every minute by `serve`.
 pub async fn forget_old(
     log: &eventlog::EventLog,
     now: chrono::DateTime<chrono::Utc>,
@@ -223,5 +262,9 @@ pub async fn forget_old(
          FROM idempotency_keys ORDER BY created_at DESC LIMIT 1 OFFSET $1)",
         max - 1
     )?;
+    drop(conn);
+    // The log stamps receipts with the wall clock, whatever clock the keys follow.
+    log.forget_receipts(chrono::Utc::now() - RETENTION, max)
+        .await?;
     Ok(old + over)
 }

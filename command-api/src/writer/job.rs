@@ -1,7 +1,7 @@
 //! A queued command: a re-runnable decision and the caller waiting for its answer.
 
 use domain::listing::{ListingEvent, ListingState};
-use eventlog::{Metadata, StreamAppend};
+use eventlog::{Metadata, Receipt, StreamAppend};
 use tokio::sync::oneshot;
 
 use crate::store::WriteError;
@@ -47,6 +47,8 @@ pub(crate) trait Job: Send {
     /// Decides against `state`; `None` when the decision rejected the command.
     fn decide(&mut self, state: &ListingState) -> Option<(Vec<ListingEvent>, Vec<StreamAppend>)>;
     fn metadata(&self) -> &Metadata;
+    /// The receipt to append with the last decision's events, if the caller wants one.
+    fn receipt(&self) -> Option<Receipt>;
     fn succeed(self: Box<Self>, position: i64);
     /// Answers with the rejection of the last decision.
     fn reject(self: Box<Self>);
@@ -55,18 +57,28 @@ pub(crate) trait Job: Send {
 
 pub(crate) type BoxedJob = Box<dyn Job>;
 
+/// Makes the receipt for a decision's reply (see [`crate::answers`]).
+pub(crate) type ReceiptMaker<R> = Box<dyn Fn(&R) -> Receipt + Send + Sync>;
+
 pub(crate) struct Typed<R, E, F> {
     decide: F,
     metadata: Metadata,
+    receipt: Option<ReceiptMaker<R>>,
     last: Option<Result<R, E>>,
     reply: oneshot::Sender<Answer<R, E>>,
 }
 
 impl<R, E, F> Typed<R, E, F> {
-    pub(crate) fn new(decide: F, metadata: Metadata, reply: oneshot::Sender<Answer<R, E>>) -> Self {
+    pub(crate) fn new(
+        decide: F,
+        metadata: Metadata,
+        receipt: Option<ReceiptMaker<R>>,
+        reply: oneshot::Sender<Answer<R, E>>,
+    ) -> Self {
         Self {
             decide,
             metadata,
+            receipt,
             last: None,
             reply,
         }
@@ -94,6 +106,13 @@ where
 
     fn metadata(&self) -> &Metadata {
         &self.metadata
+    }
+
+    fn receipt(&self) -> Option<Receipt> {
+        match (&self.receipt, &self.last) {
+            (Some(make), Some(Ok(reply))) => Some(make(reply)),
+            _ => None,
+        }
     }
 
     fn succeed(self: Box<Self>, position: i64) {

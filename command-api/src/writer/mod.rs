@@ -68,8 +68,86 @@ impl Writers {
         E: Send + 'static,
         F: FnMut(&ListingState) -> Result<Planned<R>, E> + Send + 'static,
     {
+        self.queue(listing, metadata, decide, None).await
+    }
+
+    /// [`Writers::submit`] for the last step of a command: answers `answer(reply,
+    /// position)`, and when the request carries an `Idempotency-Key` stores that answer in
+    /// the transaction that appends the events (`command-api/src/answers.rs`), so a retry
+    /// after this process dies between the commit and the reply gets it instead of running
+    /// the command again.
+    pub async fn submit_answering<R, T, E, F, A>(
+        &self,
+        listing: ListingId,
+        metadata: Metadata,
+        decide: F,
+        answer: A,
+    ) -> Result<Result<T, E>, WriteError>
+    where
+        R: Clone + Send + Sync + 'static,
+        T: serde::Serialize + 'static,
+        E: Send + 'static,
+        F: FnMut(&ListingState) -> Result<Planned<R>, E> + Send + 'static,
+        A: Fn(R, i64) -> T + Send + Sync + 'static,
+    {
+        let answer = Arc::new(answer);
+        let pending = crate::answers::receipt_for();
+        let wanted = pending.is_some();
+        let maker = pending.map(|pending| {
+            let answer = answer.clone();
+            Box::new(move |reply: &R| {
+                let (reply, answer) = (reply.clone(), answer.clone());
+                pending.receipt(move |position| answer(reply.clone(), position))
+            }) as job::ReceiptMaker<R>
+        });
+        let committed = self.queue(listing, metadata, decide, maker).await?;
+        Ok(committed.map(|committed| {
+            if wanted && committed.position > 0 {
+                crate::answers::stored();
+            }
+            answer(committed.reply, committed.position)
+        }))
+    }
+
+    /// [`Writers::decide`] answering `answer(position)`, stored as
+    /// [`Writers::submit_answering`] does.
+    pub async fn decide_answering<T, A>(
+        &self,
+        listing: ListingId,
+        metadata: Metadata,
+        command: ListingCommand,
+        answer: A,
+    ) -> Result<Result<T, ListingError>, WriteError>
+    where
+        T: serde::Serialize + 'static,
+        A: Fn(i64) -> T + Send + Sync + 'static,
+    {
+        self.submit_answering(
+            listing,
+            metadata,
+            move |current| {
+                let events = domain::listing::decide(current, command.clone())?;
+                Ok(Planned::listing(events, ()))
+            },
+            move |(), position| answer(position),
+        )
+        .await
+    }
+
+    async fn queue<R, E, F>(
+        &self,
+        listing: ListingId,
+        metadata: Metadata,
+        decide: F,
+        receipt: Option<job::ReceiptMaker<R>>,
+    ) -> Answer<R, E>
+    where
+        R: Send + 'static,
+        E: Send + 'static,
+        F: FnMut(&ListingState) -> Result<Planned<R>, E> + Send + 'static,
+    {
         let (reply, answer) = oneshot::channel();
-        let job: BoxedJob = Box::new(Typed::new(decide, metadata, reply));
+        let job: BoxedJob = Box::new(Typed::new(decide, metadata, receipt, reply));
         if !self.inner.hot {
             task::run_alone(&self.inner.log, &self.inner.recorder, listing, job).await;
         } else {

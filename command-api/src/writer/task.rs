@@ -109,6 +109,7 @@ async fn process(
     let mut accepted: Vec<BoxedJob> = Vec::new();
     let mut listing_events = Vec::new();
     let mut others: Vec<StreamAppend> = Vec::new();
+    let mut receipts = Vec::new();
     let mut touched: HashSet<StreamId> = HashSet::new();
     let mut deferred = Vec::new();
     let mut rejected = Vec::new();
@@ -127,6 +128,7 @@ async fn process(
                         evolve(&mut current.state, &events);
                         listing_events.extend(log_events);
                         others.extend(extra);
+                        receipts.extend(job.receipt());
                         accepted.push(job);
                     }
                     Err(error) => job.fail(error.into()),
@@ -167,7 +169,7 @@ async fn process(
                 replayed: false,
             })
         } else {
-            log.append(appends).await
+            log.append_with_receipts(appends, receipts).await
         };
         match result {
             Ok(outcome) => {
@@ -250,7 +252,8 @@ async fn one_at_a_time(
             after_commit(log, recorder, stream, current).await;
             return;
         }
-        match log.append(appends).await {
+        let receipts = job.receipt().into_iter().collect();
+        match log.append_with_receipts(appends, receipts).await {
             Ok(outcome) => {
                 evolve(&mut current.state, &events);
                 current.version += added;

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::LogError;
 use crate::plan::{Existing, Row};
-use crate::types::{Snapshot, StreamId};
+use crate::types::{Receipt, Snapshot, StoredReceipt, StreamId};
 
 /// A connection pool for one backend.
 #[derive(Debug, Clone)]
@@ -134,6 +134,46 @@ impl Pool {
         Ok(position)
     }
 
+    /// The receipt stored under `key`, if any.
+    pub async fn receipt(&self, key: &str) -> Result<Option<StoredReceipt>, LogError> {
+        const SQL: &str = "SELECT value, position, recorded_at FROM receipts WHERE key = $1";
+        let row: Option<(String, i64, i64)> = match self {
+            Self::Sqlite(pool, _) => sqlx::query_as(SQL).bind(key).fetch_optional(pool).await?,
+            Self::Postgres(pool) => sqlx::query_as(SQL).bind(key).fetch_optional(pool).await?,
+        };
+        Ok(row.map(|(value, position, recorded_at)| StoredReceipt {
+            value,
+            position,
+            recorded_at: DateTime::from_timestamp_millis(recorded_at).unwrap_or_default(),
+        }))
+    }
+
+    /// Deletes the receipts recorded before `before`, then the oldest beyond `keep`;
+    /// returns how many went.
+    pub async fn forget_receipts(&self, before: DateTime<Utc>, keep: i64) -> Result<u64, LogError> {
+        const OLD: &str = "DELETE FROM receipts WHERE recorded_at < $1";
+        // The newest `keep` stay; a NULL cut-off (fewer receipts) deletes nothing.
+        const OVER: &str = "DELETE FROM receipts WHERE recorded_at < (SELECT recorded_at \
+             FROM receipts ORDER BY recorded_at DESC LIMIT 1 OFFSET $1)";
+        let before = before.timestamp_millis();
+        let offset = (keep - 1).max(0);
+        let mut tx = self.begin().await?;
+        let gone = match &mut tx {
+            Tx::Sqlite(tx, _) => {
+                let old = sqlx::query(OLD).bind(before).execute(&mut **tx).await?;
+                let over = sqlx::query(OVER).bind(offset).execute(&mut **tx).await?;
+                old.rows_affected() + over.rows_affected()
+            }
+            Tx::Postgres(tx) => {
+                let old = sqlx::query(OLD).bind(before).execute(&mut **tx).await?;
+                let over = sqlx::query(OVER).bind(offset).execute(&mut **tx).await?;
+                old.rows_affected() + over.rows_affected()
+            }
+        };
+        tx.commit().await?;
+        Ok(gone)
+    }
+
     async fn begin_read(&self) -> Result<Tx, LogError> {
         Ok(match self {
             Self::Sqlite(pool, _) => Tx::Sqlite(pool.begin().await?, None),
@@ -174,6 +214,40 @@ impl Tx {
             Self::Sqlite(tx, _) => sqlite::insert(tx, rows).await,
             Self::Postgres(tx) => postgres::insert(tx, rows, head).await,
         }
+    }
+
+    /// Stores receipts, each rendered from the position its append reached.
+    pub async fn save_receipts(
+        &mut self,
+        receipts: &[(&Receipt, i64)],
+        now: DateTime<Utc>,
+    ) -> Result<(), LogError> {
+        const SQL: &str = "INSERT INTO receipts (key, value, position, recorded_at) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET value = excluded.value, \
+             position = excluded.position, recorded_at = excluded.recorded_at";
+        let now = now.timestamp_millis();
+        for (receipt, position) in receipts {
+            let value = receipt.render(*position);
+            match self {
+                Self::Sqlite(tx, _) => sqlx::query(SQL)
+                    .bind(&receipt.key)
+                    .bind(value)
+                    .bind(*position)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected(),
+                Self::Postgres(tx) => sqlx::query(SQL)
+                    .bind(&receipt.key)
+                    .bind(value)
+                    .bind(*position)
+                    .bind(now)
+                    .execute(&mut **tx)
+                    .await?
+                    .rows_affected(),
+            };
+        }
+        Ok(())
     }
 
     /// A consumer's checkpoint as seen by this transaction.

@@ -30,6 +30,7 @@ mod checkpoints;
 mod gap;
 mod properties;
 mod reading;
+mod receipts;
 mod snapshots;
 mod subscriptions;
 mod support;

@@ -28,30 +28,36 @@ pub async fn cancel(
     let now = state.clock.now();
     let meta = metadata(&actor);
     let booking_meta = meta.clone();
-    let committed = state
-        .writers
-        .submit(listing_id, meta, move |current| {
-            let command = CancelBooking {
-                actor,
-                offer_for,
-                now,
-            };
-            let decision = cancel_booking(current, &loaded.state, command)?;
-            let events = store::to_log(&decision.booking, &booking_meta)?;
-            let booking = StreamAppend::new(
-                stream.clone(),
-                ExpectedVersion::Exact(loaded.version),
-                events,
-            );
-            Ok::<_, CommandError>(Planned {
-                listing: decision.listing,
-                others: vec![booking],
-                reply: (),
-            })
-        })
-        .await??;
-    Ok(BookingChanged {
+    let answer = move |(), position| BookingChanged {
         booking_id,
-        position: committed.position,
-    })
+        position,
+    };
+    let cancelled = state
+        .writers
+        .submit_answering(
+            listing_id,
+            meta,
+            move |current| {
+                let command = CancelBooking {
+                    actor,
+                    offer_for,
+                    now,
+                };
+                let decision = cancel_booking(current, &loaded.state, command)?;
+                let events = store::to_log(&decision.booking, &booking_meta)?;
+                let booking = StreamAppend::new(
+                    stream.clone(),
+                    ExpectedVersion::Exact(loaded.version),
+                    events,
+                );
+                Ok::<_, CommandError>(Planned {
+                    listing: decision.listing,
+                    others: vec![booking],
+                    reply: (),
+                })
+            },
+            answer,
+        )
+        .await??;
+    Ok(cancelled)
 }

@@ -63,58 +63,64 @@ pub async fn confirm_into_booking(
     let reference = payment_reference.clone();
     let meta = metadata(&actor);
     let booking_meta = meta.clone();
+    let answer = move |ticket_codes, position| BookingCreated {
+        booking_id,
+        ticket_codes,
+        position,
+    };
     let result = state
         .writers
-        .submit(listing_id, meta, move |current| {
-            let (seats, amount) = price(current, actor, hold_id)?;
-            if reference.is_none() && amount.is_some_and(|a| !a.is_zero()) {
-                return Err(CommandError::invalid(
-                    "payment_token",
-                    "this hold costs money: send a payment token (sandbox: tok_ok)",
-                ));
-            }
-            let tickets = new_tickets(seats);
-            let codes: Vec<String> = tickets.iter().map(|t| t.code.as_str().to_owned()).collect();
-            let decision = confirm_hold(
-                current,
-                &BookingState::default(),
-                ConfirmHold {
-                    actor,
-                    hold_id,
-                    booking_id,
-                    payment_reference: reference.clone(),
-                    tickets,
-                    now,
-                },
-            )?;
-            let booking_events = store::to_log(&decision.booking, &booking_meta)?;
-            let booking = StreamAppend::new(
-                store::stream_id(booking_id.stream_id()),
-                ExpectedVersion::NoStream,
-                booking_events,
-            );
-            Ok(Planned {
-                listing: decision.listing,
-                others: vec![booking],
-                reply: codes,
-            })
-        })
+        .submit_answering(
+            listing_id,
+            meta,
+            move |current| {
+                let (seats, amount) = price(current, actor, hold_id)?;
+                if reference.is_none() && amount.is_some_and(|a| !a.is_zero()) {
+                    return Err(CommandError::invalid(
+                        "payment_token",
+                        "this hold costs money: send a payment token (sandbox: tok_ok)",
+                    ));
+                }
+                let tickets = new_tickets(seats);
+                let codes: Vec<String> =
+                    tickets.iter().map(|t| t.code.as_str().to_owned()).collect();
+                let decision = confirm_hold(
+                    current,
+                    &BookingState::default(),
+                    ConfirmHold {
+                        actor,
+                        hold_id,
+                        booking_id,
+                        payment_reference: reference.clone(),
+                        tickets,
+                        now,
+                    },
+                )?;
+                let booking_events = store::to_log(&decision.booking, &booking_meta)?;
+                let booking = StreamAppend::new(
+                    store::stream_id(booking_id.stream_id()),
+                    ExpectedVersion::NoStream,
+                    booking_events,
+                );
+                Ok(Planned {
+                    listing: decision.listing,
+                    others: vec![booking],
+                    reply: codes,
+                })
+            },
+            answer,
+        )
         .await
         .map_err(CommandError::from)
         .and_then(|answer| answer);
     match result {
-        Ok(committed) => {
-            let codes = committed.reply;
+        Ok(booked) => {
             state.recorder.booking(
                 listing_id.to_string(),
                 booking_id.to_string(),
-                codes.clone(),
+                booked.ticket_codes.clone(),
             );
-            Ok(BookingCreated {
-                booking_id,
-                ticket_codes: codes,
-                position: committed.position,
-            })
+            Ok(booked)
         }
         Err(error) => {
             if let Some(reference) = &payment_reference {

@@ -27,13 +27,15 @@ pub async fn hold(
         hold_for,
         now,
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await??;
-    Ok(HoldCreated {
+    let expires_at = (now + hold_for.as_delta()).to_rfc3339();
+    let answer = move |position| HoldCreated {
         hold_id,
-        expires_at: (now + hold_for.as_delta()).to_rfc3339(),
+        expires_at: expires_at.clone(),
         position,
-    })
+    };
+    let held = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await??;
+    Ok(held)
 }

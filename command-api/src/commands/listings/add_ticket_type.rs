@@ -21,14 +21,15 @@ pub async fn add_ticket_type(
         ticket_type,
         now: state.clock.now(),
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await?
-        .map_err(|e| rules::in_fields(e, Request::TicketType))?;
-    Ok(TicketTypeAdded {
+    let answer = move |position| TicketTypeAdded {
         listing_id,
         ticket_type_id,
         position,
-    })
+    };
+    let changed = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::TicketType))?;
+    Ok(changed)
 }

@@ -21,13 +21,14 @@ pub async fn set_buyer_limits(
         limits,
         now: state.clock.now(),
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await?
-        .map_err(|e| rules::in_fields(e, Request::BuyerLimits))?;
-    Ok(ListingChanged {
+    let answer = move |position| ListingChanged {
         listing_id,
         position,
-    })
+    };
+    let changed = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::BuyerLimits))?;
+    Ok(changed)
 }

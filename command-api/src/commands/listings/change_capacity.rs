@@ -23,13 +23,14 @@ pub async fn change_capacity(
         offer_for: minutes(state.config.offer_minutes)?,
         now: state.clock.now(),
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await?
-        .map_err(|e| rules::in_fields(e, Request::Capacity))?;
-    Ok(ListingChanged {
+    let answer = move |position| ListingChanged {
         listing_id,
         position,
-    })
+    };
+    let changed = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::Capacity))?;
+    Ok(changed)
 }

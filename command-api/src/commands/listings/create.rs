@@ -36,7 +36,7 @@ pub async fn create(
         buyer_limits,
     } = new;
     let listing_id = ListingId::from(Uuid::now_v7());
-    let ticket_type_ids = ticket_types.iter().map(|t| t.id).collect();
+    let ticket_type_ids: Vec<_> = ticket_types.iter().map(|t| t.id).collect();
     // Kept for naming a refused ticket type by its place in the request.
     let requested = ticket_types.clone();
     let command = CreateListing {
@@ -48,14 +48,15 @@ pub async fn create(
         buyer_limits,
         now: state.clock.now(),
     };
-    let position = state
+    let answer = move |position| ListingCreated {
+        listing_id,
+        ticket_type_ids: ticket_type_ids.clone(),
+        position,
+    };
+    let changed = state
         .writers
-        .decide(listing_id, metadata(&actor), command.into())
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
         .await?
         .map_err(|e| rules::in_fields(e, Request::Create(&requested)))?;
-    Ok(ListingCreated {
-        listing_id,
-        ticket_type_ids,
-        position,
-    })
+    Ok(changed)
 }

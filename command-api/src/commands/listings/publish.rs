@@ -17,12 +17,13 @@ pub async fn publish(
         actor,
         now: state.clock.now(),
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await??;
-    Ok(ListingChanged {
+    let answer = move |position| ListingChanged {
         listing_id,
         position,
-    })
+    };
+    let changed = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await??;
+    Ok(changed)
 }

@@ -20,13 +20,14 @@ pub async fn update_details(
         details,
         now: state.clock.now(),
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await?
-        .map_err(|e| rules::in_fields(e, Request::Details))?;
-    Ok(ListingChanged {
+    let answer = move |position| ListingChanged {
         listing_id,
         position,
-    })
+    };
+    let changed = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::Details))?;
+    Ok(changed)
 }

@@ -29,15 +29,16 @@ pub async fn set_waiting_room(
         settings,
         now: state.clock.now(),
     };
-    let position = state
-        .writers
-        .decide(listing_id, metadata(&actor), command.into())
-        .await?
-        .map_err(|e| rules::in_fields(e, Request::WaitingRoom))?;
-    Ok(ListingChanged {
+    let answer = move |position| ListingChanged {
         listing_id,
         position,
-    })
+    };
+    let changed = state
+        .writers
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
+        .await?
+        .map_err(|e| rules::in_fields(e, Request::WaitingRoom))?;
+    Ok(changed)
 }
 
 /// Puts the actor in the listing's waiting room; answers how many are ahead of them
@@ -50,31 +51,36 @@ pub async fn join_waiting_room(
     let now = state.clock.now();
     // Used only if this join opens the room.
     let seed = fresh_seed();
-    let committed = state
-        .writers
-        .submit(listing_id, metadata(&actor), move |current| {
-            let command = JoinWaitingRoom { actor, seed, now };
-            let events = domain::listing::decide(current, command.into())?;
-            let room = current.listing().map(|l| l.waiting_room());
-            let waiting = room.map_or(0, |r| r.waiting()) as u64;
-            // Opened (before or by this join): everyone in line now is ahead.
-            let opened = events
-                .iter()
-                .any(|e| matches!(e, domain::listing::ListingEvent::WaitingRoomOpened { .. }))
-                || room.and_then(|r| r.opened_at()).is_some();
-            let opens_at = room.and_then(|r| r.settings()).map(|s| s.opens_at);
-            Ok::<_, CommandError>(Planned::listing(
-                events,
-                (opened.then_some(waiting), waiting + 1, opens_at),
-            ))
-        })
-        .await??;
-    let (ahead, waiting, opens_at) = committed.reply;
-    Ok(WaitingRoomJoined {
+    let answer = move |(ahead, waiting, opens_at), position| WaitingRoomJoined {
         listing_id,
         ahead,
         waiting,
         opens_at,
-        position: committed.position,
-    })
+        position,
+    };
+    let joined = state
+        .writers
+        .submit_answering(
+            listing_id,
+            metadata(&actor),
+            move |current| {
+                let command = JoinWaitingRoom { actor, seed, now };
+                let events = domain::listing::decide(current, command.into())?;
+                let room = current.listing().map(|l| l.waiting_room());
+                let waiting = room.map_or(0, |r| r.waiting()) as u64;
+                // Opened (before or by this join): everyone in line now is ahead.
+                let opened = events
+                    .iter()
+                    .any(|e| matches!(e, domain::listing::ListingEvent::WaitingRoomOpened { .. }))
+                    || room.and_then(|r| r.opened_at()).is_some();
+                let opens_at = room.and_then(|r| r.settings()).map(|s| s.opens_at);
+                Ok::<_, CommandError>(Planned::listing(
+                    events,
+                    (opened.then_some(waiting), waiting + 1, opens_at),
+                ))
+            },
+            answer,
+        )
+        .await??;
+    Ok(joined)
 }

@@ -20,9 +20,10 @@ pub async fn decline(
         offer_for: minutes(state.config.offer_minutes)?,
         now: state.clock.now(),
     };
-    let position = state
+    let answer = move |position| WaitlistEntryChanged { entry_id, position };
+    let changed = state
         .writers
-        .decide(listing_id, metadata(&actor), command.into())
+        .decide_answering(listing_id, metadata(&actor), command.into(), answer)
         .await??;
-    Ok(WaitlistEntryChanged { entry_id, position })
+    Ok(changed)
 }

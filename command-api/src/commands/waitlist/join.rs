@@ -19,24 +19,30 @@ pub async fn join(
 ) -> Result<WaitlistJoined, CommandError> {
     let entry_id = WaitlistEntryId::from(Uuid::now_v7());
     let now = state.clock.now();
-    let committed = state
-        .writers
-        .submit(listing_id, metadata(&actor), move |current| {
-            let command = JoinWaitlist {
-                actor,
-                entry_id,
-                ticket_type_id,
-                party_size,
-                now,
-            };
-            let events = domain::listing::decide(current, command.into())?;
-            let waiting = current.listing().map_or(0, |l| l.waitlist().len()) + 1;
-            Ok::<_, CommandError>(Planned::listing(events, waiting as u64))
-        })
-        .await??;
-    Ok(WaitlistJoined {
+    let answer = move |waitlist_length, position| WaitlistJoined {
         entry_id,
-        waitlist_length: committed.reply,
-        position: committed.position,
-    })
+        waitlist_length,
+        position,
+    };
+    let joined = state
+        .writers
+        .submit_answering(
+            listing_id,
+            metadata(&actor),
+            move |current| {
+                let command = JoinWaitlist {
+                    actor,
+                    entry_id,
+                    ticket_type_id,
+                    party_size,
+                    now,
+                };
+                let events = domain::listing::decide(current, command.into())?;
+                let waiting = current.listing().map_or(0, |l| l.waitlist().len()) + 1;
+                Ok::<_, CommandError>(Planned::listing(events, waiting as u64))
+            },
+            answer,
+        )
+        .await??;
+    Ok(joined)
 }

@@ -1,6 +1,7 @@
 //! `POST /accounts/{user_id}/reinstate`: lift a suspension (admins only).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::AccountChanged};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::UserPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Lifts a suspension (admins only); takes no body.
@@ -35,9 +35,17 @@ pub(super) async fn reinstate(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("reinstate:{user_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &(), async {
-        let reinstated = commands::accounts::reinstate(&state, actor, user_id).await?;
-        Ok(Reply::ok(reinstated))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &(),
+        StatusCode::OK,
+        async {
+            let reinstated = commands::accounts::reinstate(&state, actor, user_id).await?;
+            Ok(reinstated)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /accounts/{user_id}/role`: give an account another role (admins only).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +12,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{parse_role, UserPath};
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /accounts/{user_id}/role`.
@@ -52,12 +52,20 @@ pub(super) async fn change_role(
     ApiJson(body): ApiJson<RoleChange>,
 ) -> Response {
     let route = format!("change_role:{user_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        // Before parsing, so a non-admin learns nothing about roles or accounts.
-        ensure_admin(&actor)?;
-        let role = parse_role(&body.role)?;
-        let changed = commands::accounts::change_role_now(&state, actor, user_id, role).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            // Before parsing, so a non-admin learns nothing about roles or accounts.
+            ensure_admin(&actor)?;
+            let role = parse_role(&body.role)?;
+            let changed = commands::accounts::change_role_now(&state, actor, user_id, role).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /accounts/{user_id}/suspend`: suspend an account (admins only).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ShortText;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::UserPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /accounts/{user_id}/suspend`.
@@ -55,13 +55,21 @@ pub(super) async fn suspend(
     ApiJson(body): ApiJson<Suspension>,
 ) -> Response {
     let route = format!("suspend:{user_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let mut f = Fields::new();
-        let reason = f.check("reason", ShortText::parse(&body.reason));
-        f.finish()?;
-        let reason = reason.expect("checked");
-        let suspended = commands::accounts::suspend(&state, actor, user_id, reason).await?;
-        Ok(Reply::ok(suspended))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            let mut f = Fields::new();
+            let reason = f.check("reason", ShortText::parse(&body.reason));
+            f.finish()?;
+            let reason = reason.expect("checked");
+            let suspended = commands::accounts::suspend(&state, actor, user_id, reason).await?;
+            Ok(suspended)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /bookings/{booking_id}/cancel`: cancel a booking.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::BookingChanged};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::BookingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Cancels a booking (its buyer until the listing starts, or the organizer).
@@ -41,9 +41,17 @@ pub(super) async fn cancel(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("cancel_booking:{booking_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &(), async {
-        let cancelled = commands::bookings::cancel(&state, actor, booking_id).await?;
-        Ok(Reply::ok(cancelled))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &(),
+        StatusCode::OK,
+        async {
+            let cancelled = commands::bookings::cancel(&state, actor, booking_id).await?;
+            Ok(cancelled)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /checkins/undo`: undo an admission made by mistake.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::BookingChanged};
@@ -8,7 +9,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::CodeBody;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Undoes a check-in made by mistake.
@@ -38,9 +38,17 @@ pub(super) async fn undo(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<CodeBody>,
 ) -> Response {
-    idempotent::once(&state, actor.user_id, key, "undo_check_in", &body, async {
-        let changed = commands::checkin::undo(&state, actor, body.code()?).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        "undo_check_in",
+        &body,
+        StatusCode::OK,
+        async {
+            let changed = commands::checkin::undo(&state, actor, body.code()?).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/holds/{hold_id}/confirm`: confirm a hold into a booking.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::BookingCreated};
@@ -8,7 +9,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{ConfirmBody, HoldPath};
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Confirms a hold into a booking with one ticket per seat.
@@ -54,10 +54,19 @@ pub(super) async fn confirm(
 ) -> Response {
     let body = body.map(|b| b.0).unwrap_or_default();
     let route = format!("confirm:{listing_id}:{hold_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let token = body.payment_token.clone();
-        let booked = commands::holds::confirm(&state, actor, listing_id, hold_id, token).await?;
-        Ok(Reply::created(booked))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::CREATED,
+        async {
+            let token = body.payment_token.clone();
+            let booked =
+                commands::holds::confirm(&state, actor, listing_id, hold_id, token).await?;
+            Ok(booked)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/holds`: hold seats until the hold expires.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::{SeatCount, TicketTypeId};
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /listings/{id}/holds`.
@@ -60,11 +60,20 @@ pub(super) async fn hold(
     ApiJson(body): ApiJson<HoldBody>,
 ) -> Response {
     let route = format!("hold:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let seats = SeatCount::new(body.seats).map_err(|e| ApiError::field("seats", e))?;
-        let ticket_type_id = TicketTypeId::from(body.ticket_type_id);
-        let held = commands::holds::hold(&state, actor, listing_id, ticket_type_id, seats).await?;
-        Ok(Reply::created(held))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::CREATED,
+        async {
+            let seats = SeatCount::new(body.seats).map_err(|e| ApiError::field("seats", e))?;
+            let ticket_type_id = TicketTypeId::from(body.ticket_type_id);
+            let held =
+                commands::holds::hold(&state, actor, listing_id, ticket_type_id, seats).await?;
+            Ok(held)
+        },
+    )
     .await
 }

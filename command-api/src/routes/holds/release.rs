@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/holds/{hold_id}/release`: release a hold early.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::HoldReleased};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::HoldPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Releases a hold before it expires; its seats return to the pool.
@@ -42,9 +42,17 @@ pub(super) async fn release(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("release:{listing_id}:{hold_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &(), async {
-        let released = commands::holds::release(&state, actor, listing_id, hold_id).await?;
-        Ok(Reply::ok(released))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &(),
+        StatusCode::OK,
+        async {
+            let released = commands::holds::release(&state, actor, listing_id, hold_id).await?;
+            Ok(released)
+        },
+    )
     .await
 }

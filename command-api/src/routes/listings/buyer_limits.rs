@@ -2,6 +2,7 @@
 //! listing and how fast it may hold.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::ListingChanged};
@@ -10,7 +11,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{parse_buyer_limits, BuyerLimitsBody, ListingPath};
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Set the per-buyer limits (the owner organizer or an admin). They replace the previous
@@ -44,14 +44,22 @@ pub(super) async fn set_buyer_limits(
     ApiJson(body): ApiJson<BuyerLimitsBody>,
 ) -> Response {
     let route = format!("set_buyer_limits:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let mut f = Fields::new();
-        let limits = parse_buyer_limits(&mut f, "", &body);
-        f.finish()?;
-        let limits = limits.expect("no field errors");
-        let changed =
-            commands::listings::set_buyer_limits(&state, actor, listing_id, limits).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            let mut f = Fields::new();
+            let limits = parse_buyer_limits(&mut f, "", &body);
+            f.finish()?;
+            let limits = limits.expect("no field errors");
+            let changed =
+                commands::listings::set_buyer_limits(&state, actor, listing_id, limits).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/cancel`: cancel a listing and every booking of it.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::ShortText;
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /listings/{id}/cancel`.
@@ -51,10 +51,19 @@ pub(super) async fn cancel(
     ApiJson(body): ApiJson<CancelBody>,
 ) -> Response {
     let route = format!("cancel_listing:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let reason = ShortText::parse(&body.reason).map_err(|e| ApiError::field("reason", e))?;
-        let changed = commands::listings::cancel(&state, actor, listing_id, reason).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            let reason =
+                ShortText::parse(&body.reason).map_err(|e| ApiError::field("reason", e))?;
+            let changed = commands::listings::cancel(&state, actor, listing_id, reason).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

@@ -2,6 +2,7 @@
 //! type's capacity.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -11,7 +12,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::TicketTypePath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST .../capacity`.
@@ -58,16 +58,24 @@ pub(super) async fn change_capacity(
         ticket_type_id,
     } = path;
     let route = format!("change_capacity:{listing_id}:{ticket_type_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let changed = commands::listings::change_capacity(
-            &state,
-            actor,
-            listing_id,
-            ticket_type_id,
-            body.capacity,
-        )
-        .await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            let changed = commands::listings::change_capacity(
+                &state,
+                actor,
+                listing_id,
+                ticket_type_id,
+                body.capacity,
+            )
+            .await?;
+            Ok(changed)
+        },
+    )
     .await
 }

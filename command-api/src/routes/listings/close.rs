@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/close`: close a listing's sales early.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::ListingChanged};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Closes the sales of a listing early, by hand (its organizer).
@@ -43,9 +43,10 @@ pub(super) async fn close(
         key,
         "close_listing",
         &listing_id,
+        StatusCode::OK,
         async {
             let changed = commands::listings::close(&state, actor, listing_id).await?;
-            Ok(Reply::ok(changed))
+            Ok(changed)
         },
     )
     .await

@@ -1,6 +1,7 @@
 //! `POST /listings`: create a draft listing with its ticket types (organizers only).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use domain::listing::NewTicketType;
@@ -17,7 +18,6 @@ use crate::routes::parse::{
     parse_buyer_limits, parse_details, parse_ticket_type, BuyerLimitsBody, DetailsRef, SalesBody,
     TicketTypeBody, VenueBody,
 };
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /listings`.
@@ -125,9 +125,17 @@ pub(super) async fn create(
     key: IdempotencyKey,
     ApiJson(body): ApiJson<NewListing>,
 ) -> Response {
-    idempotent::once(&state, actor.user_id, key, "create_listing", &body, async {
-        let created = commands::listings::create(&state, actor, body.parse()?).await?;
-        Ok(Reply::created(created))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        "create_listing",
+        &body,
+        StatusCode::CREATED,
+        async {
+            let created = commands::listings::create(&state, actor, body.parse()?).await?;
+            Ok(created)
+        },
+    )
     .await
 }

@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/details`: replace a listing's details as a whole.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,7 +13,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{parse_details, DetailsRef, ListingPath, SalesBody, VenueBody};
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /listings/{id}/details`: every detail, replaced as a whole.
@@ -69,27 +69,35 @@ pub(super) async fn update_details(
     ApiJson(body): ApiJson<DetailsBody>,
 ) -> Response {
     let route = format!("update_details:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let mut f = Fields::new();
-        let details = parse_details(
-            &mut f,
-            DetailsRef {
-                title: &body.title,
-                description: &body.description,
-                venue: &body.venue,
-                category: &body.category,
-                starts_at: body.starts_at,
-                ends_at: body.ends_at,
-                time_zone: &body.time_zone,
-                sales: &body.sales,
-                max_tickets_per_booking: body.max_tickets_per_booking,
-            },
-        );
-        f.finish()?;
-        let details = details.expect("no field errors");
-        let changed =
-            commands::listings::update_details(&state, actor, listing_id, details).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            let mut f = Fields::new();
+            let details = parse_details(
+                &mut f,
+                DetailsRef {
+                    title: &body.title,
+                    description: &body.description,
+                    venue: &body.venue,
+                    category: &body.category,
+                    starts_at: body.starts_at,
+                    ends_at: body.ends_at,
+                    time_zone: &body.time_zone,
+                    sales: &body.sales,
+                    max_tickets_per_booking: body.max_tickets_per_booking,
+                },
+            );
+            f.finish()?;
+            let details = details.expect("no field errors");
+            let changed =
+                commands::listings::update_details(&state, actor, listing_id, details).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

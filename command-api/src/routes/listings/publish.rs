@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/publish`: publish a draft listing.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::ListingChanged};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Publishes a draft listing (its organizer).
@@ -43,9 +43,10 @@ pub(super) async fn publish(
         key,
         "publish_listing",
         &listing_id,
+        StatusCode::OK,
         async {
             let changed = commands::listings::publish(&state, actor, listing_id).await?;
-            Ok(Reply::ok(changed))
+            Ok(changed)
         },
     )
     .await

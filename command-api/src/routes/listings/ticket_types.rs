@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/ticket_types`: add a ticket type to a listing.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::TicketTypeAdded};
@@ -9,7 +10,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{parse_ticket_type, ListingPath, TicketTypeBody};
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Add a ticket type to a listing.
@@ -38,14 +38,22 @@ pub(super) async fn add_ticket_type(
     ApiJson(body): ApiJson<TicketTypeBody>,
 ) -> Response {
     let route = format!("add_ticket_type:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let mut f = Fields::new();
-        let ticket_type = parse_ticket_type(&mut f, "body", &body);
-        f.finish()?;
-        let ticket_type = ticket_type.expect("no field errors");
-        let added =
-            commands::listings::add_ticket_type(&state, actor, listing_id, ticket_type).await?;
-        Ok(Reply::created(added))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::CREATED,
+        async {
+            let mut f = Fields::new();
+            let ticket_type = parse_ticket_type(&mut f, "body", &body);
+            f.finish()?;
+            let ticket_type = ticket_type.expect("no field errors");
+            let added =
+                commands::listings::add_ticket_type(&state, actor, listing_id, ticket_type).await?;
+            Ok(added)
+        },
+    )
     .await
 }

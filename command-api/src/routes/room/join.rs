@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/waiting_room/join`: join the waiting room.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::WaitingRoomJoined};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Join the listing's waiting room. Before the opening every joiner is equal: the order
@@ -40,9 +40,17 @@ pub(super) async fn join_waiting_room(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("join_waiting_room:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &(), async {
-        let joined = commands::room::join_waiting_room(&state, actor, listing_id).await?;
-        Ok(Reply::created(joined))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &(),
+        StatusCode::CREATED,
+        async {
+            let joined = commands::room::join_waiting_room(&state, actor, listing_id).await?;
+            Ok(joined)
+        },
+    )
     .await
 }

@@ -2,6 +2,7 @@
 //! turn it off.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Utc};
 use domain::listing::RoomSettings;
@@ -14,7 +15,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST .../waiting_room`.
@@ -93,10 +93,19 @@ pub(super) async fn set_waiting_room(
     ApiJson(body): ApiJson<WaitingRoomBody>,
 ) -> Response {
     let route = format!("set_waiting_room:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let settings = body.parse()?;
-        let changed = commands::room::set_waiting_room(&state, actor, listing_id, settings).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::OK,
+        async {
+            let settings = body.parse()?;
+            let changed =
+                commands::room::set_waiting_room(&state, actor, listing_id, settings).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

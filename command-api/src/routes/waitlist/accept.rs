@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/waitlist/{entry_id}/accept`: accept an offer (a booking).
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::BookingCreated};
@@ -8,7 +9,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::{ConfirmBody, EntryPath};
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Accepts a waitlist offer: the offered seats become a booking.
@@ -54,10 +54,19 @@ pub(super) async fn accept(
 ) -> Response {
     let body = body.map(|b| b.0).unwrap_or_default();
     let route = format!("accept_offer:{listing_id}:{entry_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let token = body.payment_token.clone();
-        let booked = commands::waitlist::accept(&state, actor, listing_id, entry_id, token).await?;
-        Ok(Reply::created(booked))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::CREATED,
+        async {
+            let token = body.payment_token.clone();
+            let booked =
+                commands::waitlist::accept(&state, actor, listing_id, entry_id, token).await?;
+            Ok(booked)
+        },
+    )
     .await
 }

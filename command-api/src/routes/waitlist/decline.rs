@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/waitlist/{entry_id}/decline`: decline an offer.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::WaitlistEntryChanged};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::EntryPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Declines a waitlist offer, passing its seats on to the next in line.
@@ -42,9 +42,17 @@ pub(super) async fn decline(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("decline_offer:{listing_id}:{entry_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &(), async {
-        let changed = commands::waitlist::decline(&state, actor, listing_id, entry_id).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &(),
+        StatusCode::OK,
+        async {
+            let changed = commands::waitlist::decline(&state, actor, listing_id, entry_id).await?;
+            Ok(changed)
+        },
+    )
     .await
 }

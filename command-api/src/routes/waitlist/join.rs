@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/waitlist`: join the waitlist of a sold-out ticket type.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use domain::{SeatCount, TicketTypeId};
 use serde::{Deserialize, Serialize};
@@ -13,7 +14,6 @@ use crate::extract::{ApiJson, AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::ListingPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// The body of `POST /listings/{id}/waitlist`.
@@ -60,13 +60,22 @@ pub(super) async fn join(
     ApiJson(body): ApiJson<JoinBody>,
 ) -> Response {
     let route = format!("join_waitlist:{listing_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &body, async {
-        let party_size =
-            SeatCount::new(body.party_size).map_err(|e| ApiError::field("party_size", e))?;
-        let ticket_type_id = TicketTypeId::from(body.ticket_type_id);
-        let joined =
-            commands::waitlist::join(&state, actor, listing_id, ticket_type_id, party_size).await?;
-        Ok(Reply::created(joined))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &body,
+        StatusCode::CREATED,
+        async {
+            let party_size =
+                SeatCount::new(body.party_size).map_err(|e| ApiError::field("party_size", e))?;
+            let ticket_type_id = TicketTypeId::from(body.ticket_type_id);
+            let joined =
+                commands::waitlist::join(&state, actor, listing_id, ticket_type_id, party_size)
+                    .await?;
+            Ok(joined)
+        },
+    )
     .await
 }

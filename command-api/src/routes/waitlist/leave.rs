@@ -1,6 +1,7 @@
 //! `POST /listings/{listing_id}/waitlist/{entry_id}/leave`: leave the waitlist.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::commands::{self, replies::WaitlistEntryChanged};
@@ -8,7 +9,6 @@ use crate::extract::{AuthUser, IdempotencyKey};
 use crate::openapi::{problems, IdempotencyKeyHeader};
 use crate::routes::idempotent;
 use crate::routes::parse::EntryPath;
-use crate::routes::reply::Reply;
 use crate::state::AppState;
 
 /// Leaves the waitlist.
@@ -42,9 +42,17 @@ pub(super) async fn leave(
     key: IdempotencyKey,
 ) -> Response {
     let route = format!("leave_waitlist:{listing_id}:{entry_id}");
-    idempotent::once(&state, actor.user_id, key, &route, &(), async {
-        let changed = commands::waitlist::leave(&state, actor, listing_id, entry_id).await?;
-        Ok(Reply::ok(changed))
-    })
+    idempotent::once(
+        &state,
+        actor.user_id,
+        key,
+        &route,
+        &(),
+        StatusCode::OK,
+        async {
+            let changed = commands::waitlist::leave(&state, actor, listing_id, entry_id).await?;
+            Ok(changed)
+        },
+    )
     .await
 }
