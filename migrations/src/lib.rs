@@ -42,6 +42,8 @@ pub const MIGRATIONS: &[Step] = &[
     step!(7, "0007_buyer_limits"),
     step!(8, "0008_waiting_room"),
     step!(9, "0009_receipts"),
+    step!(10, "0010_room_visits"),
+    step!(11, "0011_room_analytics"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

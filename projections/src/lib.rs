@@ -28,7 +28,11 @@ pub use status::Projections;
 /// Every read-model table's row type: the one description of its columns, which the
 /// projections write and query-api, replay and verify read by name.
 pub mod rows {
-    pub use crate::read::analytics::{DailyRow, PlatformRow, StatBookingRow, StatRow};
-    pub use crate::read::bookings::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow};
+    pub use crate::read::analytics::{
+        DailyRow, PlatformRow, RoomMinuteRow, StatBookingRow, StatRow,
+    };
+    pub use crate::read::bookings::{
+        BookingRow, EntryRow, HoldRow, PersonRow, TicketRow, VisitRow,
+    };
     pub use crate::read::catalog::{ListingRow, TypeRow};
 }

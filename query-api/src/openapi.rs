@@ -58,7 +58,7 @@ mod tests {
     fn every_read_is_a_documented_get_under_api_v1_that_takes_after() {
         let doc = serde_json::to_value(openapi()).unwrap();
         let paths = doc["paths"].as_object().unwrap();
-        assert_eq!(paths.len(), 14);
+        assert_eq!(paths.len(), 16);
         for (path, item) in paths {
             assert!(path.starts_with("/api/v1/"), "{path}");
             let op = &item["get"];

@@ -23,6 +23,8 @@ const V1_ROUTES: &[&str] = &[
     "get /api/v1/listings/{listing_id}",
     "get /api/v1/listings/{listing_id}/availability",
     "get /api/v1/listings/{listing_id}/availability/stream",
+    "get /api/v1/listings/{listing_id}/waiting_room/me bearer",
+    "get /api/v1/listings/{listing_id}/waiting_room/me/stream bearer",
     "get /api/v1/me bearer",
     "get /api/v1/me/holds bearer",
     "get /api/v1/me/bookings bearer",

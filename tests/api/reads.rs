@@ -4,7 +4,7 @@
 //! attendees, analytics and the admin overview.
 
 mod catalog;
-mod listing;
+pub(crate) mod listing;
 mod me;
 mod organizer;
 

@@ -13,6 +13,7 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 use uuid::Uuid;
 
+use crate::reads::listing::next_named;
 use crate::support::{TestApp, SECRET};
 
 api_test!(two_processes_share_one_fair_line_let_in_at_the_rate);
@@ -98,6 +99,16 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     }
     let (status, again) = post(&second, &join, &buyers[0].1, json!({})).await;
     assert_eq!(status, StatusCode::CONFLICT, "joining twice: {again}");
+    // In line, with no place yet: the order is drawn at the opening.
+    let place = format!("/api/v1/listings/{listing}/waiting_room/me");
+    let (status, early) = app.read(&place, Some(&buyers[5].1)).await;
+    assert_eq!(status, StatusCode::OK, "{early}");
+    assert_eq!(
+        (&early["status"], &early["place"], &early["waiting"]),
+        (&json!("waiting"), &Value::Null, &json!(2000)),
+        "{early}"
+    );
+    assert!(early["estimated_admission_at"].is_null(), "{early}");
     let detail = format!("/api/v1/listings/{listing}");
     let (_, shown) = app.read(&detail, None).await;
     let room = &shown["waiting_room"];
@@ -198,6 +209,56 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
         "{problem}"
     );
 
+    // Each buyer reads their own place in the seed's order, the same in both processes.
+    let (status, next) = app.read(&place, Some(&token_of(&line[21]))).await;
+    assert_eq!(status, StatusCode::OK, "{next}");
+    assert_eq!(
+        (
+            &next["status"],
+            &next["place"],
+            &next["ahead"],
+            &next["waiting"]
+        ),
+        (&json!("waiting"), &json!(1), &json!(0), &json!(1979)),
+        "{next}"
+    );
+    let (_, later) = second.read(&place, Some(&token_of(&line[121]))).await;
+    assert_eq!(later["place"], 101, "{later}");
+    // 21 let in and 100 ahead: the 122nd admission, 121 half-seconds after the opening.
+    let estimate: DateTime<Utc> =
+        serde_json::from_value(later["estimated_admission_at"].clone()).unwrap();
+    assert_eq!(
+        estimate,
+        opens_at + TimeDelta::milliseconds(60_500),
+        "{later}"
+    );
+    let (_, first_in) = app.read(&place, Some(&token_of(&order[0]))).await;
+    assert_eq!(first_in["status"], "admitted", "{first_in}");
+    assert!(first_in["place"].is_null(), "{first_in}");
+    let lapses: DateTime<Utc> =
+        serde_json::from_value(first_in["admission_expires_at"].clone()).unwrap();
+    assert_eq!(lapses, admitted[0].1 + TimeDelta::minutes(2));
+    let (_, outside) = second.read(&place, Some(&stranger.1)).await;
+    assert_eq!(outside["status"], "not_joined", "{outside}");
+
+    // The second in line watches their place live; the stream says when they are let in.
+    let url = app.at(&format!("{place}/stream"));
+    let mut watching = app
+        .http
+        .get(url)
+        .bearer_auth(token_of(&line[22]))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(watching.status(), StatusCode::OK);
+    let mut buffer = String::new();
+    let (_, now) = next_named(&mut watching, &mut buffer, "place").await;
+    assert_eq!(
+        (&now["status"], &now["place"]),
+        (&json!("waiting"), &json!(2)),
+        "{now}"
+    );
+
     // Two minutes on, every admission lapses; the 20 unused give their places back, so
     // the next tick lets in the rate's allowance plus those 20.
     for process in [&app, &second] {
@@ -222,6 +283,58 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     );
     let (_, shown) = app.read(&detail, None).await;
     assert_eq!(shown["waiting_room"]["unused"], 20, "{shown}");
+    // The line moves on the way (each change is sent) until the admission arrives.
+    let mut seen = Vec::new();
+    while seen.len() < 20 {
+        let (_, event) = next_named(&mut watching, &mut buffer, "place").await;
+        let admitted = event["status"] == "admitted";
+        seen.push(event);
+        if admitted {
+            break;
+        }
+    }
+    let let_in = seen.last().unwrap();
+    assert_eq!(let_in["status"], "admitted", "{seen:?}");
+    assert!(let_in["admission_expires_at"].is_string(), "{let_in}");
+    let (_, lapsed) = app.read(&place, Some(&token_of(&line[0]))).await;
+    assert_eq!(lapsed["status"], "expired", "{lapsed}");
+
+    // The organizer's figures: the line, admissions, those that lapsed unused, and the
+    // line per minute (every join in the minute before the opening).
+    let (status, figures) = app
+        .read(
+            &format!("/api/v1/listings/{listing}/analytics"),
+            Some(&organizer.token),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{figures}");
+    let room = &figures["waiting_room"];
+    let let_in = admitted.len() as i64;
+    assert_eq!(
+        (
+            &room["joined"],
+            &room["admitted"],
+            &room["waiting"],
+            &room["abandoned"]
+        ),
+        (
+            &json!(2000),
+            &json!(let_in),
+            &json!(2000 - let_in),
+            &json!(20)
+        ),
+        "{room}"
+    );
+    assert_eq!(room["booked"], 0, "a hold is not a booking: {room}");
+    assert_eq!(room["admission_to_booking_conversion"], 0.0, "{room}");
+    let minutes = room["minutes"].as_array().unwrap();
+    let joined: i64 = minutes.iter().map(|m| m["joined"].as_i64().unwrap()).sum();
+    let granted: i64 = minutes
+        .iter()
+        .map(|m| m["admitted"].as_i64().unwrap())
+        .sum();
+    assert_eq!((joined, granted), (2000, let_in), "{room}");
+    assert_eq!(minutes.last().unwrap()["waiting"], 2000 - let_in, "{room}");
     let (status, problem) = post(
         &app,
         &hold,

@@ -9,6 +9,7 @@ pub(crate) mod listing;
 pub(crate) mod me;
 pub(crate) mod me_account;
 pub(crate) mod organizer;
+pub(crate) mod room;
 pub(crate) mod stream;
 
 use axum::Router;
@@ -26,6 +27,7 @@ fn documented() -> OpenApiRouter<QueryState> {
         .merge(catalog::routes())
         .merge(listing::routes())
         .merge(stream::routes())
+        .merge(room::routes())
         .merge(me::routes())
         .merge(me_account::routes())
         .merge(organizer::routes())

@@ -1,16 +1,20 @@
 //! Live availability: Server-Sent Events with a listing's seat counts, sent at once and
-//! again whenever they change.
+//! again whenever they change; [`Watch`] is the same machinery for any per-listing value
+//! (the caller's place in a waiting room uses it too).
 
 use std::convert::Infallible;
+use std::future::Future;
 use std::time::Duration;
 
 use axum::extract::{Path, State};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::Stream;
+use futures::future::BoxFuture;
+use futures::{FutureExt, Stream};
 use http_kit::extract::MaybeUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
 use projections::status::ListingsChanged;
+use serde::Serialize;
 use tokio::sync::broadcast::{self, error::RecvError};
 use tokio::time::Instant;
 use utoipa_axum::router::OpenApiRouter;
@@ -59,47 +63,103 @@ async fn availability_stream(
     Path(listing): Path<String>,
     params: Params,
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, QueryError> {
-    let permit = state.streams.clone().try_acquire_owned().map_err(|_| {
-        ApiError::Unavailable(
-            "too many live streams are open on this server; retry, or poll /availability".into(),
-        )
-    })?;
+    let permit = permit(&state, "/availability")?;
     // Subscribe before the first read, so no change between the two is missed.
     let changes = state.projections.subscribe_listings();
     let (detail, position) = visible(&state, &params, &listing, actor.as_ref()).await?;
-    let ends_at = Instant::now() + state.stream_limits.max_age;
-    let watch = Watch {
-        _permit: permit,
-        ends_at,
-        listing: detail.id.to_string(),
-        state,
-        actor,
-        changes,
-        last: None,
-        first: Some((Availability::of(&detail), position)),
+    let first = (Availability::of(&detail), position);
+    let read = move |state: QueryState, listing: String| async move {
+        let loaded = load(&state, &listing, actor.as_ref()).await?;
+        Ok(loaded.map(|(detail, position)| (Availability::of(&detail), position)))
     };
-    let events = futures::stream::unfold(watch, |mut watch| async move {
-        let event = watch.next().await?;
-        Some((Ok(event), watch))
-    });
-    Ok(Sse::new(events).keep_alive(KeepAlive::default()))
+    let watch = Watch::new(
+        state,
+        permit,
+        detail.id.to_string(),
+        changes,
+        "availability",
+        first,
+        read,
+    );
+    Ok(watch.into_sse())
 }
 
-/// One open stream: what it watches and what it last sent.
-struct Watch {
+/// A place among this process's live streams, or 503 past their bound; `poll` names the
+/// plain read to use instead.
+pub(crate) fn permit(
+    state: &QueryState,
+    poll: &str,
+) -> Result<tokio::sync::OwnedSemaphorePermit, QueryError> {
+    state.streams.clone().try_acquire_owned().map_err(|_| {
+        ApiError::Unavailable(format!(
+            "too many live streams are open on this server; retry, or poll {poll}"
+        ))
+        .into()
+    })
+}
+
+/// Reads what a stream sends about a listing: the value and its read-model position, or
+/// None when the listing is gone from the caller's view (the stream ends).
+type Read<T> = Box<
+    dyn Fn(QueryState, String) -> BoxFuture<'static, Result<Option<(T, i64)>, QueryError>>
+        + Send
+        + Sync,
+>;
+
+/// One open stream of a listing's changes: what it watches and what it last sent.
+pub(crate) struct Watch<T> {
     /// Its place among the process's open streams, given back when it drops.
     _permit: tokio::sync::OwnedSemaphorePermit,
     /// When the stream ends, however lively.
     ends_at: Instant,
     listing: String,
     state: QueryState,
-    actor: Option<domain::Actor>,
     changes: broadcast::Receiver<ListingsChanged>,
+    event: &'static str,
+    read: Read<T>,
     last: Option<String>,
-    first: Option<(Availability, i64)>,
+    first: Option<(T, i64)>,
 }
 
-impl Watch {
+impl<T: Serialize + Send + 'static> Watch<T> {
+    /// A stream of `event`s about `listing`: `first` at once, then `read`'s value each
+    /// time it differs from the last one sent. `changes` must be subscribed before
+    /// `first` was read, so no change between the two is missed.
+    pub(crate) fn new<F, Fut>(
+        state: QueryState,
+        permit: tokio::sync::OwnedSemaphorePermit,
+        listing: String,
+        changes: broadcast::Receiver<ListingsChanged>,
+        event: &'static str,
+        first: (T, i64),
+        read: F,
+    ) -> Self
+    where
+        F: Fn(QueryState, String) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<Option<(T, i64)>, QueryError>> + Send + 'static,
+    {
+        Self {
+            _permit: permit,
+            ends_at: Instant::now() + state.stream_limits.max_age,
+            listing,
+            state,
+            changes,
+            event,
+            read: Box::new(move |state, listing| read(state, listing).boxed()),
+            last: None,
+            first: Some(first),
+        }
+    }
+
+    /// The Server-Sent Events response, with keep-alive comments.
+    pub(crate) fn into_sse(self) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+        let events = futures::stream::unfold(self, |mut watch| async move {
+            let event = watch.next().await?;
+            Some((Ok(event), watch))
+        });
+        Sse::new(events).keep_alive(KeepAlive::default())
+    }
+
     /// The next event to send; None ends the stream (the listing is gone from view).
     async fn next(&mut self) -> Option<Event> {
         loop {
@@ -110,11 +170,11 @@ impl Watch {
                 Some(first) => first,
                 None => {
                     self.wait().await;
-                    match load(&self.state, &self.listing, self.actor.as_ref()).await {
-                        Ok(Some((detail, position))) => (Availability::of(&detail), position),
+                    match (self.read)(self.state.clone(), self.listing.clone()).await {
+                        Ok(Some(current)) => current,
                         Ok(None) => return None,
                         Err(error) => {
-                            tracing::warn!(listing.id = %self.listing, ?error, "availability stream read failed");
+                            tracing::warn!(listing.id = %self.listing, ?error, stream = self.event, "live stream read failed");
                             continue;
                         }
                     }
@@ -125,7 +185,7 @@ impl Watch {
                 self.last = Some(json.clone());
                 return Some(
                     Event::default()
-                        .event("availability")
+                        .event(self.event)
                         .id(current.1.to_string())
                         .data(json),
                 );

@@ -105,6 +105,15 @@ async fn a_listing_shows_its_counts_and_a_draft_only_to_its_organizer(app: TestA
 
 /// The next `availability` event of a Server-Sent Events body: (id, data).
 async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> (String, Value) {
+    next_named(response, buffer, "availability").await
+}
+
+/// The next event called `name` of a Server-Sent Events body: (id, data).
+pub(crate) async fn next_named(
+    response: &mut reqwest::Response,
+    buffer: &mut String,
+    name: &str,
+) -> (String, Value) {
     loop {
         if let Some(end) = buffer.find("\n\n") {
             let block: String = buffer.drain(..end + 2).collect();
@@ -113,7 +122,7 @@ async fn next_event(response: &mut reqwest::Response, buffer: &mut String) -> (S
                     .lines()
                     .find_map(|l| l.strip_prefix(name).map(|v| v.trim().to_owned()))
             };
-            if line("event:").as_deref() == Some("availability") {
+            if line("event:").as_deref() == Some(name) {
                 let data = serde_json::from_str(&line("data:").unwrap()).unwrap();
                 return (line("id:").unwrap(), data);
             }

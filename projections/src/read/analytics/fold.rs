@@ -6,7 +6,7 @@ use domain::booking::BookingEvent;
 use domain::listing::ListingEvent;
 use domain::Role;
 
-use super::rows::{DailyRow, PlatformRow, StatBookingRow, StatRow};
+use super::rows::{DailyRow, PlatformRow, RoomMinuteRow, StatBookingRow, StatRow};
 use crate::decode::Fact;
 use crate::record::Rows;
 
@@ -33,6 +33,8 @@ pub(crate) struct AnalyticsRows {
     pub(crate) bookings: Rows<StatBookingRow>,
     /// Platform counters.
     pub(crate) platform: Rows<PlatformRow>,
+    /// Waiting rooms per listing and minute.
+    pub(crate) minutes: Rows<RoomMinuteRow>,
 }
 
 impl AnalyticsRows {
@@ -67,6 +69,34 @@ impl AnalyticsRows {
         }
         if let Some(row) = self.daily.get_mut(&key) {
             change(row);
+        }
+    }
+
+    /// Changes the listing's row for the minute of `at`, then stamps it with how many
+    /// wait now.
+    fn minute(
+        &mut self,
+        listing: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        change: impl FnOnce(&mut RoomMinuteRow),
+    ) {
+        let Some(waiting) = self.stats.get(&listing.to_owned()).map(|s| s.room_waiting) else {
+            return;
+        };
+        let millis = at.timestamp_millis();
+        let key = (listing.to_owned(), millis - millis.rem_euclid(60_000));
+        if self.minutes.get(&key).is_none() {
+            self.minutes.put(RoomMinuteRow {
+                listing_id: key.0.clone(),
+                minute: key.1,
+                joined: 0,
+                admitted: 0,
+                waiting: 0,
+            });
+        }
+        if let Some(row) = self.minutes.get_mut(&key) {
+            change(row);
+            row.waiting = waiting;
         }
     }
 
@@ -130,6 +160,12 @@ fn listing_event(batch: &mut AnalyticsRows, listing: &str, event: &ListingEvent)
                 offers_expired: 0,
                 tickets_valid: 0,
                 checked_in: 0,
+                room_on: 0,
+                room_joined: 0,
+                room_waiting: 0,
+                room_admitted: 0,
+                room_unused: 0,
+                room_booked: 0,
             });
             batch.platform("listings", 1);
         }
@@ -179,6 +215,8 @@ fn listing_event(batch: &mut AnalyticsRows, listing: &str, event: &ListingEvent)
             }
             s.seats_held -= seats_of(seats);
             s.seats_sold += seats_of(seats);
+            // With a room on, every hold needed an admission.
+            s.room_booked += s.room_on;
         }),
         E::SeatsReturned { seats, .. } => batch.stat(listing, |s| s.seats_sold -= seats_of(seats)),
         E::WaitlistJoined { .. } => batch.stat(listing, |s| {
@@ -202,12 +240,31 @@ fn listing_event(batch: &mut AnalyticsRows, listing: &str, event: &ListingEvent)
         E::WaitlistOfferWithdrawn { seats, .. } => {
             batch.stat(listing, |s| s.seats_held -= seats_of(seats))
         }
-        E::BuyerLimitsSet { .. }
-        | E::WaitingRoomSet { .. }
-        | E::WaitingRoomJoined { .. }
-        | E::WaitingRoomOpened { .. }
-        | E::AdmissionGranted { .. }
-        | E::AdmissionExpired { .. } => {}
+        E::WaitingRoomSet { settings, .. } => batch.stat(listing, |s| {
+            s.room_on = i64::from(settings.is_some());
+            if settings.is_none() {
+                // Turned off, the room forgets its line.
+                s.room_waiting = 0;
+            }
+        }),
+        E::WaitingRoomJoined { at, .. } => {
+            batch.stat(listing, |s| {
+                s.room_joined += 1;
+                s.room_waiting += 1;
+            });
+            batch.minute(listing, *at, |m| m.joined += 1);
+        }
+        E::AdmissionGranted { at, .. } => {
+            batch.stat(listing, |s| {
+                s.room_admitted += 1;
+                s.room_waiting -= 1;
+            });
+            batch.minute(listing, *at, |m| m.admitted += 1);
+        }
+        E::AdmissionExpired { used, .. } => batch.stat(listing, |s| {
+            s.room_unused += i64::from(!used);
+        }),
+        E::BuyerLimitsSet { .. } | E::WaitingRoomOpened { .. } => {}
     }
 }
 

@@ -21,7 +21,7 @@ use crate::record::{load_all, load_where, Record, Tables};
 
 pub use fold::role_metric;
 pub(crate) use fold::{fold, AnalyticsRows};
-pub use rows::{DailyRow, PlatformRow, StatBookingRow, StatRow};
+pub use rows::{DailyRow, PlatformRow, RoomMinuteRow, StatBookingRow, StatRow};
 
 /// The analytics projection's tables.
 pub(crate) const TABLES: &[&str] = &[
@@ -29,6 +29,7 @@ pub(crate) const TABLES: &[&str] = &[
     DailyRow::TABLE,
     StatBookingRow::TABLE,
     PlatformRow::TABLE,
+    RoomMinuteRow::TABLE,
 ];
 
 /// The rows `facts` work on, as stored.
@@ -38,11 +39,18 @@ async fn load(
     facts: &[(i64, Fact)],
 ) -> Result<AnalyticsRows, sqlx::Error> {
     let mut listings = BTreeSet::new();
+    let mut rooms = BTreeSet::new();
     let mut booking_ids = BTreeSet::new();
     for (_, fact) in facts {
         match fact {
-            Fact::Listing(id, _) => {
+            Fact::Listing(id, event) => {
                 listings.insert(id.to_string());
+                if matches!(
+                    event,
+                    ListingEvent::WaitingRoomJoined { .. } | ListingEvent::AdmissionGranted { .. }
+                ) {
+                    rooms.insert(id.to_string());
+                }
             }
             Fact::Booking(_, BookingEvent::BookingConfirmed { listing_id, .. }) => {
                 listings.insert(listing_id.to_string());
@@ -70,6 +78,11 @@ async fn load(
     batch
         .daily
         .extend(load_where(db, tables, "listing_id", &listings).await?);
+    // A room's minutes, for the listings whose line moves in this batch.
+    let rooms: Vec<String> = rooms.into_iter().collect();
+    batch
+        .minutes
+        .extend(load_where(db, tables, "listing_id", &rooms).await?);
     if facts.iter().any(|(_, f)| {
         matches!(
             f,
@@ -94,5 +107,6 @@ pub(crate) async fn apply(
     rows.daily.flush(db, tables).await?;
     rows.bookings.flush(db, tables).await?;
     rows.platform.flush(db, tables).await?;
+    rows.minutes.flush(db, tables).await?;
     Ok(())
 }

@@ -31,6 +31,23 @@ record! {
         offers_expired: i64,
         tickets_valid: i64,
         checked_in: i64,
+        room_on: i64,
+        room_joined: i64,
+        room_waiting: i64,
+        room_admitted: i64,
+        room_unused: i64,
+        room_booked: i64,
+    }
+}
+
+record! {
+    /// One listing's waiting room in one UTC minute (`rm_room_minutes`).
+    RoomMinuteRow in "rm_room_minutes", key(listing_id, minute): (String, i64), {
+        listing_id: String,
+        minute: i64,
+        joined: i64,
+        admitted: i64,
+        waiting: i64,
     }
 }
 

@@ -4,8 +4,9 @@
 use domain::account::AccountEvent;
 use domain::booking::BookingEvent;
 use domain::listing::{HoldReleaseReason, ListingEvent};
+use domain::UserId;
 
-use super::rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow};
+use super::rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow, VisitRow};
 use crate::decode::Fact;
 use crate::record::{ms, Rows};
 
@@ -23,19 +24,25 @@ pub(crate) struct BookingsRows {
     pub(crate) entries: Rows<EntryRow>,
     /// People by user id.
     pub(crate) people: Rows<PersonRow>,
+    /// Waiting-room visits by `listing/buyer`.
+    pub(crate) visits: Rows<VisitRow>,
 }
 
 /// Applies `facts`, in order, to `rows`.
 pub(crate) fn fold(rows: &mut BookingsRows, facts: &[(i64, Fact)]) {
     for (position, fact) in facts {
         match fact {
-            Fact::Listing(listing, event) => listing_event(
-                &listing.to_string(),
-                *position,
-                event,
-                &mut rows.holds,
-                &mut rows.entries,
-            ),
+            Fact::Listing(listing, event) => {
+                let listing = listing.to_string();
+                listing_event(
+                    &listing,
+                    *position,
+                    event,
+                    &mut rows.holds,
+                    &mut rows.entries,
+                );
+                room_event(&listing, *position, event, &mut rows.visits);
+            }
             Fact::Booking(booking, event) => booking_event(
                 &booking.to_string(),
                 event,
@@ -215,6 +222,84 @@ fn listing_event(
         | E::WaitingRoomOpened { .. }
         | E::AdmissionGranted { .. }
         | E::AdmissionExpired { .. } => {}
+    }
+}
+
+/// The key of `buyer`'s visit to `listing`'s waiting room.
+pub(crate) fn visit_id(listing: &str, buyer: &str) -> String {
+    format!("{listing}/{buyer}")
+}
+
+/// A rank from the domain (`u64`) as a signed integer in the same order.
+fn ordered(rank: u64) -> i64 {
+    (rank ^ (1 << 63)) as i64
+}
+
+/// The waiting room's events on its visits (see the `rm_room_visits` migration for how
+/// the line is ordered).
+fn room_event(listing: &str, position: i64, event: &ListingEvent, visits: &mut Rows<VisitRow>) {
+    use ListingEvent as E;
+    let at = ms(event.at());
+    let end_all = |visits: &mut Rows<VisitRow>, at: i64| {
+        let open = visits.keys_where(|v| {
+            v.listing_id == listing && matches!(v.status.as_str(), "waiting" | "admitted")
+        });
+        for key in open {
+            if let Some(visit) = visits.get_mut(&key) {
+                visit.status = "closed".into();
+                visit.ended_at = Some(at);
+            }
+        }
+    };
+    match event {
+        E::WaitingRoomJoined { buyer, .. } => visits.put(VisitRow {
+            visit_id: visit_id(listing, &buyer.to_string()),
+            listing_id: listing.to_owned(),
+            buyer: buyer.to_string(),
+            line_phase: 1,
+            line_key: position,
+            status: "waiting".into(),
+            joined_at: at,
+            admitted_at: None,
+            expires_at: None,
+            used: 0,
+            ended_at: None,
+        }),
+        E::WaitingRoomOpened { seed, .. } => {
+            let waiting = visits.keys_where(|v| v.listing_id == listing && v.status == "waiting");
+            for key in waiting {
+                if let Some(visit) = visits.get_mut(&key) {
+                    // Stored from a UserId, so it always parses.
+                    if let Ok(buyer) = visit.buyer.parse::<UserId>() {
+                        visit.line_phase = 0;
+                        visit.line_key = ordered(domain::listing::rank(*seed, buyer));
+                    }
+                }
+            }
+        }
+        E::AdmissionGranted {
+            buyer, expires_at, ..
+        } => {
+            if let Some(visit) = visits.get_mut(&visit_id(listing, &buyer.to_string())) {
+                visit.status = "admitted".into();
+                visit.admitted_at = Some(at);
+                visit.expires_at = Some(ms(*expires_at));
+            }
+        }
+        E::AdmissionExpired { buyer, used, .. } => {
+            if let Some(visit) = visits.get_mut(&visit_id(listing, &buyer.to_string())) {
+                if visit.status == "admitted" {
+                    visit.status = "expired".into();
+                    visit.used = i64::from(*used);
+                    visit.ended_at = Some(at);
+                }
+            }
+        }
+        // Turning the room off forgets its line (the domain starts a new one).
+        E::WaitingRoomSet { settings: None, .. } | E::ListingCancelled { .. } => {
+            end_all(visits, at)
+        }
+        _ => {}
     }
 }
 

@@ -17,7 +17,7 @@ use crate::decode::Fact;
 use crate::record::{load_where, Record, Tables};
 
 pub(crate) use fold::{fold, BookingsRows};
-pub use rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow};
+pub use rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow, VisitRow};
 
 /// The bookings projection's tables.
 pub(crate) const TABLES: &[&str] = &[
@@ -26,6 +26,7 @@ pub(crate) const TABLES: &[&str] = &[
     TicketRow::TABLE,
     EntryRow::TABLE,
     PersonRow::TABLE,
+    VisitRow::TABLE,
 ];
 
 /// The rows a batch needs loaded: those its events change.
@@ -36,6 +37,9 @@ struct Keys {
     bookings: BTreeSet<String>,
     tickets: BTreeSet<String>,
     cancelled_listings: BTreeSet<String>,
+    visits: BTreeSet<String>,
+    /// Listings whose whole waiting room a batch reorders or closes.
+    rooms: BTreeSet<String>,
 }
 
 fn keys_of(facts: &[(i64, Fact)]) -> Keys {
@@ -75,6 +79,14 @@ fn keys_of(facts: &[(i64, Fact)]) -> Keys {
                     }
                     E::ListingCancelled { .. } => {
                         keys.cancelled_listings.insert(listing.to_string());
+                        keys.rooms.insert(listing.to_string());
+                    }
+                    E::WaitingRoomOpened { .. } | E::WaitingRoomSet { settings: None, .. } => {
+                        keys.rooms.insert(listing.to_string());
+                    }
+                    E::AdmissionGranted { buyer, .. } | E::AdmissionExpired { buyer, .. } => {
+                        keys.visits
+                            .insert(fold::visit_id(&listing.to_string(), &buyer.to_string()));
                     }
                     _ => {}
                 }
@@ -113,6 +125,11 @@ async fn load(db: &mut Db<'_>, tables: &Tables, keys: &Keys) -> Result<BookingsR
     // A cancelled listing's waiting entries are all closed at once.
     rows.entries
         .extend(load_where(db, tables, "listing_id", &vec(&keys.cancelled_listings)).await?);
+    rows.visits
+        .extend(load_where(db, tables, "visit_id", &vec(&keys.visits)).await?);
+    // The whole line of a room that opens (to order it) or closes.
+    rows.visits
+        .extend(load_where(db, tables, "listing_id", &vec(&keys.rooms)).await?);
     Ok(rows)
 }
 
@@ -129,5 +146,6 @@ pub(crate) async fn apply(
     rows.tickets.flush(db, tables).await?;
     rows.entries.flush(db, tables).await?;
     rows.people.flush(db, tables).await?;
+    rows.visits.flush(db, tables).await?;
     Ok(())
 }

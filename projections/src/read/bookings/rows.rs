@@ -81,3 +81,22 @@ record! {
         email: String,
     }
 }
+
+record! {
+    /// A buyer's visit to a listing's waiting room (`rm_room_visits`), keyed
+    /// `listing/buyer`; `status` is `waiting`, `admitted`, `expired` or `closed` (the room
+    /// was turned off or the listing cancelled).
+    VisitRow in "rm_room_visits", key(visit_id): String, {
+        visit_id: String,
+        listing_id: String,
+        buyer: String,
+        line_phase: i64,
+        line_key: i64,
+        status: String,
+        joined_at: i64,
+        admitted_at: Option<i64>,
+        expires_at: Option<i64>,
+        used: i64,
+        ended_at: Option<i64>,
+    }
+}

@@ -7,7 +7,7 @@ use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
 use projections::record::{columns, read_rows};
-use projections::rows::{DailyRow, StatRow};
+use projections::rows::{DailyRow, RoomMinuteRow, StatRow};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -75,6 +75,46 @@ pub struct ListingAnalytics {
     pub check_in_rate: Option<f64>,
     /// Sales per UTC day, oldest first.
     pub daily: Vec<DailySales>,
+    /// The waiting room's figures, when the listing has or had one.
+    pub waiting_room: Option<RoomAnalytics>,
+}
+
+/// How a listing's waiting room went.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoomAnalytics {
+    /// Whether the room is on now.
+    pub on: bool,
+    /// Buyers who joined.
+    pub joined: i64,
+    /// Buyers in line now.
+    pub waiting: i64,
+    /// Admissions granted.
+    pub admitted: i64,
+    /// Admissions that lapsed without a hold (abandoned).
+    pub abandoned: i64,
+    /// Bookings made while the room was on (each through an admission).
+    pub booked: i64,
+    /// Booked / admitted, 0..1 (null before any admission).
+    pub admission_to_booking_conversion: Option<f64>,
+    /// The line per UTC minute with room events, oldest first (at most the last
+    /// [`ROOM_MINUTES`]).
+    pub minutes: Vec<RoomMinute>,
+}
+
+/// Most minutes of a room's line shown.
+pub const ROOM_MINUTES: i64 = 240;
+
+/// One minute of a waiting room's line.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoomMinute {
+    /// The minute's start.
+    pub minute: chrono::DateTime<chrono::Utc>,
+    /// Buyers who joined in it.
+    pub joined: i64,
+    /// Buyers let in during it.
+    pub admitted: i64,
+    /// Buyers in line after its last room event.
+    pub waiting: i64,
 }
 
 /// One UTC day of a listing's sales.
@@ -154,6 +194,35 @@ async fn listing_analytics(
     );
     let daily = db.rows(&sql, vec![Arg::from(id.clone())]).await?;
     let daily = read_rows::<DailyRow>(&daily)?;
+    let waiting_room = if r.room_on == 1 || r.room_joined > 0 {
+        let sql = format!(
+            "SELECT {} FROM rm_room_minutes WHERE listing_id = $1 ORDER BY minute DESC LIMIT {ROOM_MINUTES}",
+            columns::<RoomMinuteRow>()
+        );
+        let rows = db.rows(&sql, vec![Arg::from(id.clone())]).await?;
+        let mut minutes: Vec<RoomMinute> = read_rows::<RoomMinuteRow>(&rows)?
+            .into_iter()
+            .map(|m| RoomMinute {
+                minute: crate::views::time(m.minute),
+                joined: m.joined,
+                admitted: m.admitted,
+                waiting: m.waiting,
+            })
+            .collect();
+        minutes.reverse();
+        Some(RoomAnalytics {
+            on: r.room_on == 1,
+            joined: r.room_joined,
+            waiting: r.room_waiting,
+            admitted: r.room_admitted,
+            abandoned: r.room_unused,
+            booked: r.room_booked,
+            admission_to_booking_conversion: rate(r.room_booked, r.room_admitted),
+            minutes,
+        })
+    } else {
+        None
+    };
     Ok(Json(ListingAnalytics {
         listing_id: uuid(&id),
         title: r.title.clone(),
@@ -188,5 +257,6 @@ async fn listing_analytics(
                 cancellations: d.cancellations,
             })
             .collect(),
+        waiting_room,
     }))
 }
