@@ -1,5 +1,7 @@
 // The waiting room: an organizer turns it on in the app, a buyer joins before the
-// opening, is refused a hold while in line, is let in by the scheduler, and books.
+// opening, is refused a hold while in line, sees the scheduler let her in (the live place
+// stream turns the card to "your turn" with a countdown), and books; the organizer's
+// dashboard counts the room's admission and booking.
 import { account, call, check, inspect, listing, logIn, newPage } from "../lib.mjs";
 
 /** `ms` as a datetime-local value in Europe/Paris (the journeys' listings' zone). */
@@ -45,8 +47,12 @@ async function room({ browser, pages }) {
   const card = page.getByTestId("waiting-room");
   await card.waitFor();
   await page.getByRole("button", { name: "Join the waiting room" }).click();
-  await page.getByTestId("room-joined").filter({ hasText: "drawn at random" }).waitFor();
+  // Her place comes live from the place stream: in line, order not drawn yet.
+  await page.locator('[data-testid="room-place"][data-status="waiting"]').filter({ hasText: "drawn at random" }).waitFor();
   await inspect(page, "waiting-room");
+  // Until let in, a hold is refused and says why.
+  await page.getByRole("button", { name: "Hold seats" }).click();
+  await page.locator(".form-error").filter({ hasText: /waiting room/ }).waitFor();
   // The form's opening is minutes away (minute precision); bring it to a few seconds.
   const [status, body] = await call("POST", `/api/v1/listings/${l.id}/waiting_room`, {
     token: organizer.token,
@@ -54,21 +60,23 @@ async function room({ browser, pages }) {
   });
   check(status === 200, `bring the opening forward: ${status} ${JSON.stringify(body)}`);
 
-  // Until let in, a hold is refused and says why; then it goes through, and she pays.
-  const deadline = Date.now() + 30_000;
-  let refused = false;
-  while (!/\/checkout\//.test(page.url())) {
-    check(Date.now() < deadline, "let in within 30 s of joining");
-    await page.getByRole("button", { name: "Hold seats" }).click();
-    await page.waitForTimeout(1_500);
-    if (/\/checkout\//.test(page.url())) break;
-    const error = page.locator(".form-error").filter({ hasText: /waiting room/ });
-    if ((await error.count()) > 0) refused = true;
-  }
-  check(refused, "a hold before the admission was refused with the waiting room's reason");
+  // The scheduler lets her in; the page says so by itself, with the admission's countdown.
+  const turn = page.locator('[data-testid="room-place"][data-status="admitted"]');
+  await turn.filter({ hasText: "your turn" }).waitFor({ timeout: 30_000 });
+  await turn.getByTestId("countdown").filter({ hasText: "Admission lapses in" }).waitFor();
+  await inspect(page, "waiting-room-turn");
+  await page.getByRole("button", { name: "Hold seats" }).click();
+  await page.waitForURL(/\/checkout\//);
   await page.getByLabel("Visa ending 4242 (pays)").check();
   await page.getByRole("button", { name: "Pay and book" }).click();
   await page.getByRole("heading", { name: "You are going!" }).waitFor();
+
+  // The organizer's dashboard counts the room: one joined, let in, and booked through it.
+  await org.goto(`/dashboard/${l.id}`);
+  await org.getByTestId("stat-room-admitted").filter({ hasText: "1" }).waitFor();
+  await org.getByTestId("stat-room-conversion").filter({ hasText: "100" }).waitFor();
+  await org.getByTestId("queue-table").locator("tbody tr").first().waitFor({ state: "attached" });
+  await inspect(org, "dashboard-room");
 }
 
 export const journeys = [

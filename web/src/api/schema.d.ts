@@ -611,6 +611,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{listing_id}/waiting_room/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's place in the listing's waiting room. */
+        get: operations["my_place"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{listing_id}/waiting_room/me/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Streams the caller's place in the listing's waiting room as Server-Sent Events.
+         * @description Each event is named `place` and carries the shape of
+         *     `GET /listings/{listing_id}/waiting_room/me`; the first is sent at once, another
+         *     whenever it changes (the line moves, the caller is let in, the admission lapses).
+         *     The same bounds as the availability stream apply.
+         */
+        get: operations["my_place_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/holds": {
         parameters: {
             query?: never;
@@ -1393,6 +1433,7 @@ export interface components {
             check_in_rate?: number | null;
             /** @description Sales per UTC day, oldest first. */
             daily: components["schemas"]["DailySales"][];
+            waiting_room?: null | components["schemas"]["RoomAnalytics"];
         };
         /** @description A listing was changed: published, closed, edited or cancelled. */
         ListingChanged: {
@@ -1978,6 +2019,129 @@ export interface components {
         RoleChange: {
             /** @description The new role. */
             role: components["schemas"]["Role"];
+        };
+        /** @description How a listing's waiting room went. */
+        RoomAnalytics: {
+            /** @description Whether the room is on now. */
+            on: boolean;
+            /**
+             * Format: int64
+             * @description Buyers who joined.
+             */
+            joined: number;
+            /**
+             * Format: int64
+             * @description Buyers in line now.
+             */
+            waiting: number;
+            /**
+             * Format: int64
+             * @description Admissions granted.
+             */
+            admitted: number;
+            /**
+             * Format: int64
+             * @description Admissions that lapsed without a hold (abandoned).
+             */
+            abandoned: number;
+            /**
+             * Format: int64
+             * @description Bookings made while the room was on (each through an admission).
+             */
+            booked: number;
+            /**
+             * Format: double
+             * @description Booked / admitted, 0..1 (null before any admission).
+             */
+            admission_to_booking_conversion?: number | null;
+            /**
+             * @description The line per UTC minute with room events, oldest first (at most the last
+             *     [`ROOM_MINUTES`]).
+             */
+            minutes: components["schemas"]["RoomMinute"][];
+        };
+        /** @description One minute of a waiting room's line. */
+        RoomMinute: {
+            /**
+             * Format: date-time
+             * @description The minute's start.
+             */
+            minute: string;
+            /**
+             * Format: int64
+             * @description Buyers who joined in it.
+             */
+            joined: number;
+            /**
+             * Format: int64
+             * @description Buyers let in during it.
+             */
+            admitted: number;
+            /**
+             * Format: int64
+             * @description Buyers in line after its last room event.
+             */
+            waiting: number;
+        };
+        /** @description Where the caller is in a listing's waiting room. */
+        RoomPlace: {
+            /**
+             * Format: uuid
+             * @description The listing.
+             */
+            listing_id: string;
+            /**
+             * @description `not_joined`, `waiting`, `admitted` (may hold seats until `admission_expires_at`),
+             *     `expired` (the admission lapsed) or `closed` (the room was turned off or the
+             *     listing cancelled).
+             */
+            status: string;
+            /**
+             * Format: int64
+             * @description Place in line, 1 = next; once the room has opened (before, the order is not drawn).
+             */
+            place?: number | null;
+            /**
+             * Format: int64
+             * @description How many are in line before the caller (with `place`).
+             */
+            ahead?: number | null;
+            /**
+             * Format: int64
+             * @description How many are in line in all.
+             */
+            waiting: number;
+            /**
+             * Format: date-time
+             * @description When the room opens.
+             */
+            opens_at: string;
+            /**
+             * Format: date-time
+             * @description When it opened (null until then).
+             */
+            opened_at?: string | null;
+            /**
+             * Format: int64
+             * @description Buyers let in per minute.
+             */
+            admitted_per_minute: number;
+            /**
+             * Format: date-time
+             * @description When the caller should be let in at this rate (waiting after the opening); unused
+             *     admissions that give their place back only bring it forward.
+             */
+            estimated_admission_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the caller joined.
+             */
+            joined_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the caller's admission lapses (`admitted`).
+             */
+            admission_expires_at?: string | null;
         };
         /** @description When tickets may be bought. */
         SalesBody: {
@@ -3642,6 +3806,74 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": components["schemas"]["Availability"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    my_place: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A log `position` a command returned: the answer waits (up to 2 s) until the read
+                 *     model has applied it, so it shows that write; 503 when it does not get there.
+                 */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The listing */
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's place */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoomPlace"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ReadModelBehind"];
+        };
+    };
+    my_place_stream: {
+        parameters: {
+            query?: {
+                /**
+                 * @description A log `position` a command returned: the answer waits (up to 2 s) until the read
+                 *     model has applied it, so it shows that write; 503 when it does not get there.
+                 */
+                after?: number;
+            };
+            header?: never;
+            path: {
+                /** @description The listing */
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A stream of `place` events */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": components["schemas"]["RoomPlace"];
                 };
             };
             401: components["responses"]["Unauthorized"];

@@ -1,13 +1,15 @@
-// One listing's figures: seats, money, fill rate, conversion, waitlist, check-ins, and
-// the daily chart, all from the query API's analytics of the listing.
+// One listing's figures: seats, money, fill rate, conversion, waitlist, check-ins, the
+// waiting room's (line, admissions, conversion, abandoned, the line per minute) and the
+// daily chart, all from the query API's analytics of the listing.
 import { Link, useParams } from "react-router";
 import { RequireSession } from "../account/RequireSession";
 import { useManagedListing } from "../organizer/queries";
 import { StatusBadge } from "../organizer/StatusBadge";
-import { money } from "../ui/format";
+import { localZone, money } from "../ui/format";
 import { Empty, QueryView } from "../ui/states";
 import { percent } from "./percent";
 import { useListingAnalytics, type ListingAnalytics } from "./queries";
+import { QueueChart } from "./QueueChart";
 import { SalesChart } from "./SalesChart";
 import { Stat } from "./Stat";
 
@@ -53,6 +55,27 @@ function Figures({ a, currency }: { a: ListingAnalytics; currency: string }) {
           {a.checked_in} of {a.tickets_valid} tickets
         </Stat>
       </dl>
+      {a.waiting_room && (
+        <>
+          <h2>Waiting room {a.waiting_room.on ? "" : "(off)"}</h2>
+          <dl className="stats">
+            <Stat label="In line" id="room-waiting" value={String(a.waiting_room.waiting)}>
+              {a.waiting_room.joined} joined
+            </Stat>
+            <Stat label="Let in" id="room-admitted" value={String(a.waiting_room.admitted)}>
+              <span data-testid="stat-room-abandoned">{a.waiting_room.abandoned}</span> lapsed unused
+            </Stat>
+            <Stat
+              label="Admission to booking"
+              id="room-conversion"
+              value={percent(a.waiting_room.admission_to_booking_conversion)}
+            >
+              {a.waiting_room.booked} booked through the room
+            </Stat>
+          </dl>
+          {a.waiting_room.minutes.length > 0 && <QueueChart minutes={a.waiting_room.minutes} zone={localZone()} />}
+        </>
+      )}
       <h2>Per day</h2>
       {a.daily.length === 0 ? <Empty title="No sales yet" /> : <SalesChart days={a.daily} currency={currency} />}
     </>

@@ -10,23 +10,34 @@ const H = 180;
 const LEFT = 66;
 const BOTTOM = 24;
 
-function Bars({ days, value, label, format, className }: {
-  days: DailySales[];
-  value: (d: DailySales) => number;
+/** One series as bars: `value` of each item, `tick` its axis label, `unit` what one item is. */
+export function Bars<T>({
+  items,
+  value,
+  tick,
+  unit,
+  label,
+  format,
+  className,
+}: {
+  items: T[];
+  value: (item: T) => number;
+  tick: (item: T) => string;
+  unit: string;
   label: string;
   format: (n: number) => string;
   className: string;
 }) {
   const id = useId();
-  const values = days.map(value);
+  const values = items.map(value);
   const top = niceCeiling(Math.max(...values, 0));
   const plotW = W - LEFT - 8;
   const plotH = H - BOTTOM - 8;
   const shown = bars(values, plotW, plotH, top, 48);
-  const every = Math.max(1, Math.ceil(days.length / 8));
+  const every = Math.max(1, Math.ceil(items.length / 8));
   return (
     <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-labelledby={id} className={`chart ${className}`} preserveAspectRatio="xMidYMid meet">
-      <title id={id}>{`${label} per day, ${days.length} days, highest ${format(Math.max(...values, 0))}`}</title>
+      <title id={id}>{`${label} per ${unit}, ${items.length} ${unit}s, highest ${format(Math.max(...values, 0))}`}</title>
       <g transform={`translate(${LEFT},8)`}>
         {ticks(top).map((t) => {
           const y = plotH - (t / top) * plotH;
@@ -40,12 +51,12 @@ function Bars({ days, value, label, format, className }: {
           );
         })}
         {shown.map((b, i) => (
-          <rect key={days[i]?.day} x={b.x} y={b.y} width={b.width} height={b.height} className="chart-bar" />
+          <rect key={i} x={b.x} y={b.y} width={b.width} height={b.height} className="chart-bar" />
         ))}
-        {days.map((d, i) =>
+        {items.map((item, i) =>
           i % every === 0 ? (
-            <text key={d.day} x={(i + 0.5) * (plotW / days.length)} y={plotH + 16} textAnchor="middle" className="chart-label">
-              {d.day.slice(5)}
+            <text key={i} x={(i + 0.5) * (plotW / items.length)} y={plotH + 16} textAnchor="middle" className="chart-label">
+              {tick(item)}
             </text>
           ) : null,
         )}
@@ -53,6 +64,8 @@ function Bars({ days, value, label, format, className }: {
     </svg>
   );
 }
+
+const day = (d: DailySales) => d.day.slice(5);
 
 export function SalesChart({ days, currency }: { days: DailySales[]; currency: string }) {
   const cash = (n: number) => formatMoney(n, currency);
@@ -62,8 +75,16 @@ export function SalesChart({ days, currency }: { days: DailySales[]; currency: s
       <figcaption>
         <strong>Daily sales</strong> <span className="muted small">(UTC days)</span>
       </figcaption>
-      <Bars days={days} value={(d) => d.seats} label="Seats booked" format={seats} className="seats" />
-      <Bars days={days} value={(d) => d.revenue} label={`Revenue in ${currency}`} format={cash} className="revenue" />
+      <Bars items={days} value={(d) => d.seats} tick={day} unit="day" label="Seats booked" format={seats} className="seats" />
+      <Bars
+        items={days}
+        value={(d) => d.revenue}
+        tick={day}
+        unit="day"
+        label={`Revenue in ${currency}`}
+        format={cash}
+        className="revenue"
+      />
       <details>
         <summary>The numbers as a table</summary>
         <div className="table-wrap" tabIndex={0} role="region" aria-label="Sales per day">

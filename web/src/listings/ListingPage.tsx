@@ -11,6 +11,7 @@ import { formatTime, money } from "../ui/format";
 import { QueryView } from "../ui/states";
 import { SeatsBadge } from "./ListingCard";
 import { useListing, useLiveAvailability, type Listing, type LiveState } from "./queries";
+import { useLivePlace } from "./place";
 import { WaitingRoom } from "./WaitingRoom";
 
 function LiveBadge({ state }: { state: LiveState }) {
@@ -122,6 +123,9 @@ function Detail({ listing, live }: { listing: Listing; live: LiveState }) {
   const zone = listing.time_zone;
   const soldOut = listing.ticket_types.filter((t) => t.free <= 0);
   const selling = listing.status === "published";
+  // One live place stream per page: the room card shows it, and the hold form starts
+  // afresh (no stale "still in the waiting room") when it changes.
+  const room = useLivePlace(listing.id, selling && Boolean(session) && Boolean(listing.waiting_room));
   return (
     <article className="stack">
       <div>
@@ -151,14 +155,20 @@ function Detail({ listing, live }: { listing: Listing; live: LiveState }) {
         <p className="muted small">Sales close {formatTime(listing.sales_closes_at, zone)}.</p>
       </div>
       {selling && listing.waiting_room && (
-        <WaitingRoom listingId={listing.id} room={listing.waiting_room} zone={zone} signedIn={Boolean(session)} />
+        <WaitingRoom
+          listingId={listing.id}
+          room={listing.waiting_room}
+          zone={zone}
+          signedIn={Boolean(session)}
+          live={room}
+        />
       )}
       {session && <MyHoldsHere listingId={listing.id} />}
       {selling && (
         <div className="card">
           <h2 className="flush">Book</h2>
           {session ? (
-            <HoldForm listing={listing} />
+            <HoldForm key={room.place?.status ?? "none"} listing={listing} />
           ) : (
             <p>
               <Link to={`/login?next=/listings/${listing.id}`}>Log in</Link> or{" "}

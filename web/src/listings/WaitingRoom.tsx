@@ -1,13 +1,18 @@
 // The waiting room of a high-demand sale, as a buyer sees it: when it opens, how many
-// wait, and a way in. Once let in, the hold form below works for the admission's minutes;
-// while still in line, a hold attempt answers how many are ahead.
+// wait, a way in, and then one's own place, live (the place stream): how many are ahead,
+// the estimated wait, a progress bar, and "your turn" with the admission's countdown.
+// Once let in, the hold form below works for the admission's minutes.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useEffect } from "react";
 import { api } from "../api/client";
 import { keyed, wrote } from "../api/commands";
 import { AttemptKeys } from "../api/idempotency";
 import type { components } from "../api/schema";
+import { Countdown } from "../ui/Countdown";
 import { formatTime } from "../ui/format";
 import { FormError } from "../ui/Field";
+import { useCountdown } from "../ui/useCountdown";
+import { placeText, progress, type LivePlace, type RoomPlace } from "./place";
 import { listingKeys } from "./queries";
 
 type Room = components["schemas"]["WaitingRoomView"];
@@ -48,37 +53,109 @@ export function WaitingRoom({
   room,
   zone,
   signedIn,
+  live,
 }: {
   listingId: string;
   room: Room;
   zone: string;
   signedIn: boolean;
+  /** The caller's place, live (signed in only). */
+  live: LivePlace;
 }) {
   const join = useJoinWaitingRoom(listingId);
+  const client = useQueryClient();
+  // The room's settings come with the listing: read them again when the place says the
+  // room moved on (it opened, or let this buyer in).
+  const status = live.place?.status;
+  const opened = live.place?.opened_at;
+  useEffect(() => {
+    if (status) void client.invalidateQueries({ queryKey: listingKeys.one(listingId) });
+  }, [client, listingId, status, opened]);
+  // The place stream is fresher than the listing's own counts.
+  const openedAt = live.place?.opened_at ?? room.opened_at;
+  const waiting = live.place?.waiting ?? room.waiting;
   return (
     <div className="card stack" data-testid="waiting-room">
-      <h2 className="flush">Waiting room</h2>
+      <div className="row spread">
+        <h2 className="flush">Waiting room</h2>
+        {signedIn && live.place && (
+          <span className={live.state === "live" ? "badge ok" : "badge warn"}>
+            {live.state === "live" ? "Live" : "Reconnecting…"}
+          </span>
+        )}
+      </div>
       <p>
-        {room.opened_at
-          ? `Opened ${formatTime(room.opened_at, zone)}: ${room.admitted_per_minute} buyers are let in each minute, each for ${room.admission_minutes} minutes.`
+        {openedAt
+          ? `Opened ${formatTime(openedAt, zone)}: ${room.admitted_per_minute} buyers are let in each minute, each for ${room.admission_minutes} minutes.`
           : `Opens ${formatTime(room.opens_at, zone)}. Arriving early gains nothing: everyone in the room by then is put in a random order.`}
       </p>
       <p className="muted small" data-testid="room-counts">
-        {room.waiting} waiting · {room.admitted} let in so far
+        {waiting} waiting{live.place ? "" : ` · ${room.admitted} let in so far`}
       </p>
-      {signedIn &&
-        (join.data ? (
-          <p role="status" data-testid="room-joined">
-            {joinedText(join.data)}
-          </p>
-        ) : (
-          <div>
-            <button type="button" onClick={() => join.mutate()} disabled={join.isPending}>
-              {join.isPending ? "Joining…" : "Join the waiting room"}
-            </button>
-          </div>
-        ))}
+      {signedIn && <MyPlace live={live} join={() => join.mutate()} joining={join.isPending} joined={join.data} />}
       <FormError error={join.error} fields={[]} />
+    </div>
+  );
+}
+
+/** The signed-in buyer's own place, live, with the way in when they are not in line. */
+function MyPlace({
+  live,
+  join,
+  joining,
+  joined,
+}: {
+  live: LivePlace;
+  join: () => void;
+  joining: boolean;
+  joined: Joined | undefined;
+}) {
+  const { place, state, firstAhead } = live;
+  if (!place) {
+    return (
+      <p className="muted" aria-live="polite">
+        {state === "reconnecting" ? "Reconnecting to the waiting room…" : "Checking your place…"}
+      </p>
+    );
+  }
+  if (place.status === "not_joined") {
+    return joined ? (
+      <p role="status" data-testid="room-joined">
+        {joinedText(joined)}
+      </p>
+    ) : (
+      <div>
+        <button type="button" onClick={join} disabled={joining}>
+          {joining ? "Joining…" : "Join the waiting room"}
+        </button>
+      </div>
+    );
+  }
+  return <PlaceView place={place} firstAhead={firstAhead} />;
+}
+
+function PlaceView({ place, firstAhead }: { place: RoomPlace; firstAhead: number | null }) {
+  // Re-render every second so the estimate counts down between events.
+  useCountdown(place.estimated_admission_at);
+  const turn = place.status === "admitted" && place.admission_expires_at;
+  return (
+    <div className="stack" data-testid="room-place" data-status={place.status}>
+      <p role="status" className={turn ? "strong" : undefined}>
+        {placeText(place)}
+      </p>
+      {place.status === "waiting" && place.place != null && (
+        <progress
+          max={1}
+          value={progress(firstAhead, place.ahead)}
+          aria-label="Progress through the line"
+          data-testid="room-progress"
+        />
+      )}
+      {turn && (
+        <p>
+          <Countdown expiresAt={place.admission_expires_at!} label="Admission lapses in" expiredText="Your admission lapsed." />
+        </p>
+      )}
     </div>
   );
 }
