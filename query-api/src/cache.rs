@@ -225,8 +225,12 @@ impl ReadCache {
                     Ok(change) => self.advance(change.position),
                     // Missed some: the database says where the catalog is.
                     Err(RecvError::Lagged(_)) => self.confirm(log.checkpoint(&name).await?),
-                    // No runner here: polling alone keeps up.
-                    Err(RecvError::Closed) => changes = projections.subscribe_listings(),
+                    // The registry holds the sender while it lives, so this should not
+                    // happen; if it does, polling alone keeps up.
+                    Err(RecvError::Closed) => {
+                        tokio::time::sleep(POLL).await;
+                        changes = projections.subscribe_listings();
+                    }
                 },
             }
         }
