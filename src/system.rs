@@ -50,6 +50,8 @@ pub struct Config {
     pub serve: ServeConfig,
     /// Bounds on live availability streams (how many at once, how long each).
     pub streams: query_api::StreamLimits,
+    /// Bounds on the query API's cache of public catalog answers.
+    pub read_cache: query_api::CacheLimits,
 }
 
 impl Config {
@@ -73,6 +75,7 @@ impl Config {
             web_dir: None,
             serve: ServeConfig::default(),
             streams: query_api::StreamLimits::default(),
+            read_cache: query_api::CacheLimits::default(),
         }
     }
 }
@@ -143,7 +146,8 @@ impl System {
         // The recorder first, so the tasks' first metrics are kept.
         http_kit::metrics::handle();
         let mut supervisor = Supervisor::new(config.backoff);
-        spawn_tasks(&mut supervisor, &config, &state, &registry);
+        let cache = query_api::ReadCache::new(config.read_cache);
+        spawn_tasks(&mut supervisor, &config, &state, &registry, &cache);
         let ops = Ops::new(config.log.clone())
             .with_readiness("projections", registry.readiness_check(config.stuck_after))
             .with_readiness("tasks", supervisor.health().readiness_check());
@@ -154,7 +158,8 @@ impl System {
             state.clock.clone(),
             registry,
         )
-        .with_stream_limits(config.streams);
+        .with_stream_limits(config.streams)
+        .with_cache(cache);
         let app = http_kit::app(
             [command_api::api(state), query_api::api(reads)],
             ops.router(),
@@ -191,12 +196,15 @@ async fn forget_idempotency_keys(
     }
 }
 
-/// The scheduler, the access view's follower, the idempotency-key purge, and as configured the projections, the relay and the notifier.
+/// The scheduler, the access view's follower, the idempotency-key purge, the read
+/// cache's checkpoint follower, and as configured the projections, the relay and the
+/// notifier.
 fn spawn_tasks(
     supervisor: &mut Supervisor,
     config: &Config,
     state: &AppState,
     registry: &Projections,
+    cache: &query_api::ReadCache,
 ) {
     let scheduler = Scheduler::new(state.clone());
     supervisor.spawn("scheduler", move |shutdown| {
@@ -219,6 +227,11 @@ fn spawn_tasks(
     supervisor.spawn("idempotency-keys", move |shutdown| {
         let (log, clock) = (log.clone(), clock.clone());
         async move { forget_idempotency_keys(&log, &clock, shutdown).await }
+    });
+    let (cache, log, statuses) = (cache.clone(), config.log.clone(), registry.clone());
+    supervisor.spawn("read-cache", move |shutdown| {
+        let (cache, log, statuses) = (cache.clone(), log.clone(), statuses.clone());
+        async move { cache.follow(&log, &statuses, shutdown.wait()).await }
     });
     if let Some(runner) = config.projections.clone() {
         let (log, registry) = (config.log.clone(), registry.clone());

@@ -1,7 +1,7 @@
 //! Opaque keyset-pagination cursors: the sort key and id of the last row of a page.
 
 /// Where the next page starts: after the row with this `key` and `id`, in order `kind`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub(crate) struct Cursor {
     /// The order the page was fetched in, e.g. `starts_at`.
     pub kind: String,

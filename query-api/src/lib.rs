@@ -2,6 +2,7 @@
 //! read-your-writes (`?after=<position>`) and a live availability stream.
 
 mod access;
+mod cache;
 mod cursor;
 pub mod error;
 mod openapi;
@@ -10,6 +11,7 @@ mod routes;
 mod state;
 pub mod views;
 
+pub use cache::{CacheLimits, ReadCache};
 pub use error::QueryError;
 pub use openapi::openapi;
 pub use routes::api;

@@ -8,6 +8,7 @@ use eventlog::EventLog;
 use http_kit::{Access, ApiError, Clock, Keys};
 use projections::status::Projections;
 
+use crate::cache::ReadCache;
 use crate::error::QueryError;
 
 /// How long a read waits for the projections to reach the `after` position.
@@ -50,6 +51,8 @@ pub struct QueryState {
     pub stream_limits: StreamLimits,
     /// One permit per open stream.
     pub streams: Arc<tokio::sync::Semaphore>,
+    /// Public catalog answers, kept while the catalog has not moved.
+    pub cache: ReadCache,
 }
 
 impl QueryState {
@@ -70,7 +73,13 @@ impl QueryState {
             access,
             stream_limits: StreamLimits::default(),
             streams: Arc::new(tokio::sync::Semaphore::new(StreamLimits::default().max)),
+            cache: ReadCache::default(),
         }
+    }
+
+    /// The same state answering from `cache` (which [`ReadCache::follow`] keeps current).
+    pub fn with_cache(self, cache: ReadCache) -> Self {
+        Self { cache, ..self }
     }
 
     /// The same state with other stream limits.
@@ -89,7 +98,8 @@ impl QueryState {
 
     /// Waits until every projection in `names` has applied `after` (when given); a 503
     /// when they do not get there in time, a 422 at once when `after` is beyond the log's
-    /// head (no command returned it, so waiting cannot help).
+    /// head (no command returned it, so waiting cannot help). Once the catalog is there,
+    /// the cache keys answers by `after` at least, so none computed before it is served.
     pub async fn caught_up(&self, after: Option<i64>, names: &[&str]) -> Result<(), QueryError> {
         let Some(position) = after else {
             return Ok(());
@@ -106,6 +116,9 @@ impl QueryState {
             .wait_for(&self.log, names, position, CATCH_UP)
             .await?;
         if reached {
+            if names.contains(&"catalog") {
+                self.cache.advance(position);
+            }
             Ok(())
         } else {
             Err(QueryError::Behind)

@@ -1,9 +1,10 @@
 //! The query API end to end: commands through the API, then what the reads show.
 //! `catalog`: search and paging; `listing`: one listing, its live availability and
-//! read-your-writes; `me`: the caller's holds, bookings and waitlist; `organizer`:
+//! read-your-writes; `catalog_cache`: the cache of public answers; `me`: the caller's holds, bookings and waitlist; `organizer`:
 //! attendees, analytics and the admin overview.
 
 mod catalog;
+mod catalog_cache;
 pub(crate) mod listing;
 mod me;
 mod organizer;

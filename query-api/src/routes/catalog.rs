@@ -2,9 +2,10 @@
 //! seats, ordered by start time or popularity, keyset-paginated.
 
 use axum::extract::State;
-use axum::Json;
+use axum::response::Response;
 use chrono::{DateTime, Utc};
 use eventlog::sql::Arg;
+use eventlog::Backend;
 use http_kit::openapi::problems;
 use projections::read_row;
 use projections::record::{columns, read_rows};
@@ -15,6 +16,7 @@ use utoipa_axum::routes;
 use uuid::Uuid;
 
 use crate::access::conn;
+use crate::cache::Query;
 use crate::cursor::Cursor;
 use crate::error::QueryError;
 use crate::params::{Params, Reader};
@@ -241,6 +243,39 @@ impl Filter {
     }
 }
 
+/// A search, parsed: what decides its answer, and so the key of a cached answer (two
+/// spellings of one search share it; `after` is not part of it).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct SearchKey {
+    /// Whether `q` was given (even if it held no word).
+    searching: bool,
+    words: Vec<String>,
+    city: Option<String>,
+    category: Option<String>,
+    starts_after: Option<i64>,
+    starts_before: Option<i64>,
+    min_price: Option<i64>,
+    max_price: Option<i64>,
+    has_seats: Option<bool>,
+    sort: &'static str,
+    limit: i64,
+    cursor: Option<Cursor>,
+}
+
+impl SearchKey {
+    /// Bytes it holds beyond its size.
+    pub(crate) fn heap(&self) -> usize {
+        let text = |t: &Option<String>| t.as_ref().map_or(0, String::len);
+        self.words.iter().map(|w| w.len() + 24).sum::<usize>()
+            + text(&self.city)
+            + text(&self.category)
+            + self
+                .cursor
+                .as_ref()
+                .map_or(0, |c| c.kind.len() + c.id.len())
+    }
+}
+
 /// Searches published listings.
 ///
 /// Every word of `q` must begin a word of the listing's text (full-text indexes on both
@@ -259,10 +294,7 @@ impl Filter {
         (status = 500, response = problems::Internal),
     )
 )]
-async fn search(
-    State(state): State<QueryState>,
-    params: Params,
-) -> Result<Json<Page<ListingSummary>>, QueryError> {
+async fn search(State(state): State<QueryState>, params: Params) -> Result<Response, QueryError> {
     let mut read = Reader::new(&params);
     let after = read.after();
     let q = read.text("q");
@@ -280,50 +312,78 @@ async fn search(
     let sort = read.choice("sort", orders);
     let limit = read.limit();
     let cursor = read.cursor(sort);
-    let mut conn = conn(&state).await?;
-    let postgres = conn.db().is_postgres();
+    let key = SearchKey {
+        searching,
+        words,
+        city: read.text("city").map(|c| c.to_lowercase()),
+        category: read.text("category").map(|c| c.to_lowercase()),
+        starts_after: read.time("starts_after"),
+        starts_before: read.time("starts_before"),
+        min_price: read.int("min_price", 0, i64::MAX),
+        max_price: read.int("max_price", 0, i64::MAX),
+        has_seats: read.bool("has_seats"),
+        sort,
+        limit,
+        cursor,
+    };
+    read.finish()?;
+    state.caught_up(after, &["catalog"]).await?;
+    let cache = state.cache.clone();
+    cache
+        .answer(Query::Search(Box::new(key.clone())), page(&state, key))
+        .await
+}
+
+/// The page of listings `search` asks for, read from the catalog.
+async fn page(state: &QueryState, search: SearchKey) -> Result<Page<ListingSummary>, QueryError> {
+    let SearchKey {
+        searching,
+        words,
+        sort,
+        limit,
+        cursor,
+        ..
+    } = &search;
+    let (sort, limit) = (*sort, *limit);
+    let postgres = state.log.backend() == Backend::Postgres;
     let mut filter = Filter::default();
     filter
         .clauses
         .push("status IN ('published', 'sales_closed')".into());
-    if searching {
+    if *searching {
         if words.is_empty() {
             // Nothing but punctuation: no word to find, so nothing matches.
             filter.clauses.push("1 = 0".into());
         } else {
-            filter.add(
-                full_text_clause(postgres),
-                full_text_query(&words, postgres),
-            );
+            filter.add(full_text_clause(postgres), full_text_query(words, postgres));
         }
     }
-    if let Some(city) = read.text("city") {
-        filter.add("city_key = ?", city.to_lowercase());
+    if let Some(city) = &search.city {
+        filter.add("city_key = ?", city.clone());
     }
-    if let Some(category) = read.text("category") {
-        filter.add("category_key = ?", category.to_lowercase());
+    if let Some(category) = &search.category {
+        filter.add("category_key = ?", category.clone());
     }
-    if let Some(at) = read.time("starts_after") {
+    if let Some(at) = search.starts_after {
         filter.add("starts_at >= ?", at);
     }
-    if let Some(at) = read.time("starts_before") {
+    if let Some(at) = search.starts_before {
         filter.add("starts_at <= ?", at);
     }
-    if let Some(price) = read.int("min_price", 0, i64::MAX) {
+    if let Some(price) = search.min_price {
         filter.add("max_price >= ?", price);
     }
-    if let Some(price) = read.int("max_price", 0, i64::MAX) {
+    if let Some(price) = search.max_price {
         filter.add("min_price <= ?", price);
     }
-    match read.bool("has_seats") {
+    match search.has_seats {
         Some(true) => filter.clauses.push("seats_free > 0".into()),
         Some(false) => filter.clauses.push("seats_free = 0".into()),
         None => {}
     }
-    read.finish()?;
-    state.caught_up(after, &["catalog"]).await?;
 
-    let relevance = relevance(&mut filter, &words);
+    let relevance = relevance(&mut filter, words);
+
     // The page is chosen over the matches with their score, so the keyset can use it.
     let mut outer = Filter {
         clauses: vec!["1 = 1".into()],
@@ -331,13 +391,13 @@ async fn search(
     };
     let order = match sort {
         "popularity" => {
-            if let Some(c) = &cursor {
+            if let Some(c) = cursor {
                 outer.add2("(seats_sold, listing_id) < (?1, ?2)", c.key, c.id.clone());
             }
             "seats_sold DESC, listing_id DESC"
         }
         "relevance" => {
-            if let Some(c) = &cursor {
+            if let Some(c) = cursor {
                 outer.add("relevance <= ?", c.key);
                 let n = outer.args.len();
                 outer.add2(
@@ -349,7 +409,7 @@ async fn search(
             "relevance DESC, starts_at, listing_id"
         }
         _ => {
-            if let Some(c) = &cursor {
+            if let Some(c) = cursor {
                 outer.add2("(starts_at, listing_id) > (?1, ?2)", c.key, c.id.clone());
             }
             "starts_at, listing_id"
@@ -364,6 +424,7 @@ async fn search(
         outer.clauses.join(" AND "),
         outer.args.len()
     );
+    let mut conn = conn(state).await?;
     let rows = conn.db().rows(&sql, outer.args).await?;
     let scores = read_rows::<Score>(&rows)?;
     let mut items: Vec<ListingSummary> = read_rows::<SummaryRow>(&rows)?
@@ -388,5 +449,5 @@ async fn search(
     } else {
         None
     };
-    Ok(Json(Page { items, next_cursor }))
+    Ok(Page { items, next_cursor })
 }

@@ -1,15 +1,19 @@
 //! `GET /listings/{listing_id}`: a listing with its ticket types and seat counts.
 
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http_kit::extract::MaybeUser;
 use http_kit::openapi::problems;
+use http_kit::ApiError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::{visible, ListingDetail};
+use super::{load, visible, ListingDetail};
+use crate::access::path_id;
+use crate::cache::Query;
 use crate::error::QueryError;
-use crate::params::Params;
+use crate::params::{Params, Reader};
 use crate::routes::AfterParam;
 use crate::state::QueryState;
 
@@ -40,7 +44,22 @@ async fn detail(
     MaybeUser(actor): MaybeUser,
     Path(listing): Path<String>,
     params: Params,
-) -> Result<Json<ListingDetail>, QueryError> {
-    let (detail, _) = visible(&state, &params, &listing, actor.as_ref()).await?;
-    Ok(Json(detail))
+) -> Result<Response, QueryError> {
+    if actor.is_some() {
+        // What a signed-in caller sees may depend on who they are (drafts): never cached.
+        let (detail, _) = visible(&state, &params, &listing, actor.as_ref()).await?;
+        return Ok(Json(detail).into_response());
+    }
+    let mut read = Reader::new(&params);
+    let after = read.after();
+    read.finish()?;
+    state.caught_up(after, &["catalog"]).await?;
+    let id = path_id(&listing, "listing")?;
+    let public = async {
+        match load(&state, &id, None).await? {
+            Some((detail, _)) => Ok(detail),
+            None => Err(ApiError::NotFound(format!("no listing {listing}")).into()),
+        }
+    };
+    state.cache.answer(Query::Detail(id.clone()), public).await
 }
