@@ -203,9 +203,9 @@ impl ReadCache {
     }
 
     /// Keeps the checkpoint current until `shutdown`: reads it from the database every
-    /// [`POLL`], and takes this process's catalog runner's word at once after each batch
+    /// `POLL`, and takes this process's catalog runner's word at once after each batch
     /// it commits. Fails on a database error (the supervisor restarts it; meanwhile the
-    /// cache goes unused once its checkpoint is older than [`TRUST_FOR`]).
+    /// cache goes unused once its checkpoint is older than `TRUST_FOR`).
     pub async fn follow(
         &self,
         log: &EventLog,
