@@ -472,6 +472,24 @@ def drill_notifier(organizer):
     sale.start()
     sale.wait_for(10, within=60)
     argv, env = kill9("notify1")
+    # What was claimed at the kill may already be in the SMTP server's hands with its
+    # "sent" not yet recorded: SMTP has no way to take a message back or to ask whether
+    # it arrived, so such a message goes out again, with the same Message-ID (receivers
+    # de-duplicate by it). Everything else must arrive exactly once.
+    in_flight = {
+        f"<{event}.{template}.{recipient}@boxoffice>"
+        for event, recipient, template in (
+            line.split("|")
+            for line in sql(
+                # A claim is a pending message whose due time was pushed a lease ahead.
+                "SELECT event_id || '|' || recipient || '|' || template "
+                "FROM notifier_deliveries WHERE status = 'pending' AND due_at > now() "
+                f"AND due_at <= now() + interval '{int(os.environ.get('NOTIFIER_CLAIM_SECS', '300')) + 5} seconds'"
+            ).splitlines()
+            if line
+        )
+    }
+    log(f"  {len(in_flight)} messages were claimed at the kill")
     sale.wait_for(len(sale.bookings) + 30, within=60)
     sale.finish()
     explain_failures(sale)
@@ -497,8 +515,13 @@ def drill_notifier(organizer):
     check(dead == 0, "no message parked as failed")
     counts = messages()
     twice = {k: v for k, v in counts.items() if v > 1}
-    check(not twice, f"no message delivered twice ({len(counts)} distinct in the Maildir; twice: {list(twice)[:3]})")
-    check(len(counts) == sent, f"the Maildir holds every sent message once ({len(counts)} = {sent})")
+    beyond = {k: v for k, v in twice.items() if k not in in_flight or v > 2}
+    check(
+        not beyond,
+        f"no message delivered twice but one in flight at the kill, and that at most twice "
+        f"({len(counts)} distinct in the Maildir; {len(twice)} twice, all in flight; beyond: {list(beyond)[:3]})",
+    )
+    check(len(counts) == sent, f"the Maildir holds every sent message ({len(counts)} distinct = {sent} sent)")
     tickets = [k for k in counts if ".booking_confirmed." in k]
     issued = int(sql("SELECT count(*) FROM events WHERE event_type = 'tickets_issued'"))
     check(
