@@ -14,6 +14,8 @@ target/release/flash-sale --external
 target/release/read-side-bench
 # A hold on a listing with a 1,000,000-event stream against one with 10 (snapshots).
 target/release/history-bench
+# The waiting room: 10,000 buyers, the room letting them in near the booking rate.
+target/release/room-bench --admitted-per-minute 9000
 # The flash sale through HAProxy with N = 1, 2, 4 API processes (scripts/cluster.sh).
 scripts/scale-bench.sh
 scripts/web.sh bench
