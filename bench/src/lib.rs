@@ -148,3 +148,49 @@ pub async fn post(
         response.json().await.unwrap_or(serde_json::Value::Null),
     ))
 }
+
+/// Creates and publishes a free listing of `seats` one-type seats on sale now, with the
+/// top-level fields of `changes` replacing the defaults (title, limits, ...); answers its
+/// id and its ticket type's id.
+pub async fn published_listing(
+    client: &reqwest::Client,
+    url: &str,
+    token: &str,
+    seats: u32,
+    changes: serde_json::Value,
+) -> anyhow::Result<(String, String)> {
+    use anyhow::Context;
+    let now = chrono::Utc::now();
+    let days = chrono::TimeDelta::days;
+    let mut body = serde_json::json!({
+        "title": "Flash sale", "venue": {"name": "Arena", "address": "1 Main St", "city": "Lyon", "country": "FR"},
+        "category": "concert",
+        "starts_at": (now + days(30)).to_rfc3339(),
+        "ends_at": (now + days(30) + chrono::TimeDelta::hours(3)).to_rfc3339(),
+        "time_zone": "Europe/Paris",
+        "sales": {"opens_at": (now - chrono::TimeDelta::minutes(1)).to_rfc3339(), "closes_at": (now + days(29)).to_rfc3339()},
+        "max_tickets_per_booking": 4,
+        "ticket_types": [{"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": seats}],
+    });
+    if let (Some(body), serde_json::Value::Object(changes)) = (body.as_object_mut(), changes) {
+        body.extend(changes);
+    }
+    let (status, body) = post(client, format!("{url}/api/v1/listings"), Some(token), body).await?;
+    if status != 201 {
+        anyhow::bail!("create listing: {status} {body}");
+    }
+    let id = body["listing_id"]
+        .as_str()
+        .context("listing id")?
+        .to_owned();
+    let tt = body["ticket_type_ids"][0]
+        .as_str()
+        .context("type id")?
+        .to_owned();
+    let publish = format!("{url}/api/v1/listings/{id}/publish");
+    let (status, body) = post(client, publish, Some(token), serde_json::json!({})).await?;
+    if status != 200 {
+        anyhow::bail!("publish: {status} {body}");
+    }
+    Ok((id, tt))
+}

@@ -244,49 +244,6 @@ async fn login(
     Ok(body["access_token"].as_str().context("token")?.to_owned())
 }
 
-async fn listing(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    seats: u32,
-) -> anyhow::Result<(String, String)> {
-    let now = chrono::Utc::now();
-    let (status, body) = post(client, format!("{url}/api/v1/listings"), Some(token), json!({
-        "title": "Flash sale", "venue": {"name": "Arena", "address": "1 Main St", "city": "Lyon", "country": "FR"},
-        "category": "concert",
-        "starts_at": (now + chrono::TimeDelta::days(30)).to_rfc3339(),
-        "ends_at": (now + chrono::TimeDelta::days(30) + chrono::TimeDelta::hours(3)).to_rfc3339(),
-        "time_zone": "Europe/Paris",
-        "sales": {"opens_at": (now - chrono::TimeDelta::minutes(1)).to_rfc3339(), "closes_at": (now + chrono::TimeDelta::days(29)).to_rfc3339()},
-        "max_tickets_per_booking": 4,
-        "ticket_types": [{"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": seats}],
-        // Each of the few hundred buyers books over and over: limits that allow it.
-        "buyer_limits": {"max_seats": 1_000_000, "holds_per_minute": 10_000},
-    })).await?;
-    if status != 201 {
-        bail!("create listing: {status} {body}");
-    }
-    let id = body["listing_id"]
-        .as_str()
-        .context("listing id")?
-        .to_owned();
-    let tt = body["ticket_type_ids"][0]
-        .as_str()
-        .context("type id")?
-        .to_owned();
-    let (status, body) = post(
-        client,
-        format!("{url}/api/v1/listings/{id}/publish"),
-        Some(token),
-        json!({}),
-    )
-    .await?;
-    if status != 200 {
-        bail!("publish: {status} {body}");
-    }
-    Ok((id, tt))
-}
-
 #[derive(Default)]
 struct Outcome {
     holds: u64,
@@ -317,7 +274,10 @@ async fn sale(server: &Server, args: &Args) -> anyhow::Result<Outcome> {
         .build()?;
     let keys = server.external.as_ref().map(|external| &external.keys);
     let organizer = login(&client, &server.url, "organizer", 0, keys).await?;
-    let (listing_id, tt) = listing(&client, &server.url, &organizer, args.seats).await?;
+    // Each of the few hundred buyers books over and over: limits that allow it.
+    let limits = json!({"buyer_limits": {"max_seats": 1_000_000, "holds_per_minute": 10_000}});
+    let (listing_id, tt) =
+        bench::published_listing(&client, &server.url, &organizer, args.seats, limits).await?;
     let mut tokens = Vec::with_capacity(args.buyers);
     for i in 0..args.buyers {
         tokens.push(login(&client, &server.url, "customer", i, keys).await?);

@@ -72,7 +72,9 @@ async fn main() -> anyhow::Result<()> {
         Ok((id, keys.issue(Actor::new(id, role), Utc::now())?.0))
     };
     let (_, organizer) = token(Role::Organizer)?;
-    let (listing, ticket_type) = create_listing(&client, &url, &organizer, args.seats).await?;
+    let one_each = json!({"title": "Room sale", "max_tickets_per_booking": 1});
+    let (listing, ticket_type) =
+        bench::published_listing(&client, &url, &organizer, args.seats, one_each).await?;
     let buyers: Vec<(UserId, String)> = (0..args.buyers)
         .map(|_| token(Role::Customer))
         .collect::<anyhow::Result<_>>()?;
@@ -247,47 +249,6 @@ async fn main() -> anyhow::Result<()> {
     );
     println!("  went without: {without:?}; request errors: {errors}");
     Ok(())
-}
-
-async fn create_listing(
-    client: &reqwest::Client,
-    url: &str,
-    token: &str,
-    seats: u32,
-) -> anyhow::Result<(String, String)> {
-    let now = Utc::now();
-    let (status, body) = post(client, format!("{url}/api/v1/listings"), Some(token), json!({
-        "title": "Room sale", "venue": {"name": "Arena", "address": "1 Main St", "city": "Lyon", "country": "FR"},
-        "category": "concert",
-        "starts_at": (now + TimeDelta::days(30)).to_rfc3339(),
-        "ends_at": (now + TimeDelta::days(30) + TimeDelta::hours(3)).to_rfc3339(),
-        "time_zone": "Europe/Paris",
-        "sales": {"opens_at": (now - TimeDelta::minutes(1)).to_rfc3339(), "closes_at": (now + TimeDelta::days(29)).to_rfc3339()},
-        "max_tickets_per_booking": 1,
-        "ticket_types": [{"name": "Floor", "price": {"amount": 0, "currency": "EUR"}, "capacity": seats}],
-    })).await?;
-    if status != 201 {
-        bail!("create listing: {status} {body}");
-    }
-    let id = body["listing_id"]
-        .as_str()
-        .context("listing id")?
-        .to_owned();
-    let tt = body["ticket_type_ids"][0]
-        .as_str()
-        .context("type id")?
-        .to_owned();
-    let (status, body) = post(
-        client,
-        format!("{url}/api/v1/listings/{id}/publish"),
-        Some(token),
-        json!({}),
-    )
-    .await?;
-    if status != 200 {
-        bail!("publish: {status} {body}");
-    }
-    Ok((id, tt))
 }
 
 async fn set_room(

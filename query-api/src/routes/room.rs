@@ -23,7 +23,7 @@ use uuid::Uuid;
 
 use crate::access::{conn, path_id};
 use crate::error::QueryError;
-use crate::params::{Params, Reader};
+use crate::params::Params;
 use crate::routes::listing::load;
 use crate::routes::stream::{permit, Watch};
 use crate::routes::AfterParam;
@@ -144,10 +144,7 @@ async fn my_place_stream(
 
 /// Reads `after`, waits for the read models a place is made of, and checks the id.
 async fn fresh(state: &QueryState, params: &Params, listing: &str) -> Result<String, QueryError> {
-    let mut read = Reader::new(params);
-    let after = read.after();
-    read.finish()?;
-    state.caught_up(after, &["catalog", "bookings"]).await?;
+    crate::routes::me::fresh(state, params, &["catalog", "bookings"]).await?;
     Ok(path_id(listing, "listing")?)
 }
 

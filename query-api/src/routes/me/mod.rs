@@ -26,7 +26,7 @@ pub(super) fn uuid(text: &str) -> Uuid {
 }
 
 /// Reads `after` (and nothing else) and waits for `names`.
-pub(super) async fn fresh(
+pub(crate) async fn fresh(
     state: &QueryState,
     params: &Params,
     names: &[&str],
