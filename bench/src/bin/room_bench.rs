@@ -318,7 +318,8 @@ async fn buy(
         };
         match place["status"].as_str() {
             Some("admitted") => {}
-            Some("waiting") => {
+            // Not joined yet: the read model has not caught up with the join.
+            Some("waiting" | "not_joined") => {
                 let wait = place["estimated_admission_at"]
                     .as_str()
                     .and_then(|t| t.parse::<DateTime<Utc>>().ok())
