@@ -121,7 +121,8 @@ async fn write(
     deadlines: &HashMap<String, Option<i64>>,
     bookings: &[(String, String, Vec<String>)],
 ) -> Result<(), eventlog::LogError> {
-    let mut tx = log.begin().await?;
+    // Lookup rows: the start-up catch-ups rebuild them from their (durable) checkpoints.
+    let mut tx = log.begin_rebuildable().await?;
     {
         let mut target = Target::of(&mut tx);
         for (stream, due) in deadlines {

@@ -59,6 +59,11 @@ pub enum AppendError {
         /// The reused id.
         event_id: Uuid,
     },
+    /// The append was made in a transaction begun with [`crate::EventLog::begin_rebuildable`],
+    /// whose commit does not wait for the disk: an acknowledged append must survive a power
+    /// cut, so it belongs in [`crate::EventLog::begin`] or [`crate::EventLog::append`].
+    #[error("events can only be appended in a durable transaction")]
+    NotDurable,
     /// The storage failed; the append may be retried.
     #[error(transparent)]
     Storage(#[from] LogError),

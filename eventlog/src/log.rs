@@ -84,6 +84,9 @@ pub struct EventLog {
 #[derive(Debug)]
 struct Inner {
     pool: Pool,
+    /// Where [`EventLog::begin_rebuildable`] begins: on SQLite a second pool on the same
+    /// file and write gate whose connections run `synchronous=NORMAL`; elsewhere `pool`.
+    rebuildable: Pool,
     backend: Backend,
     writer: mpsc::Sender<Job>,
     head: watch::Sender<i64>,
@@ -100,7 +103,7 @@ impl EventLog {
 
     /// Connects with the given options.
     pub async fn connect_with(url: &str, options: LogOptions) -> Result<Self, LogError> {
-        let (backend, pool) = open_pool(url, &options).await?;
+        let (backend, pool, rebuildable) = open_pool(url, &options).await?;
         let initial = pool.head().await.unwrap_or(0);
         let (head, _) = watch::channel(initial);
         let (stop, stopped) = oneshot::channel();
@@ -111,6 +114,7 @@ impl EventLog {
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
+                rebuildable,
                 backend,
                 writer,
                 head,
@@ -202,6 +206,28 @@ impl EventLog {
             tx: self.inner.pool.begin().await?,
             log: self.clone(),
             head: None,
+            durable: true,
+        })
+    }
+
+    /// Begins a write transaction for rows the log can rebuild (read models and their
+    /// checkpoints, lookup rows): its commit does not wait for the disk (SQLite
+    /// `synchronous=NORMAL`, PostgreSQL `synchronous_commit = off`), and it cannot append.
+    ///
+    /// Both databases write one ordered journal (the WAL), and a durable commit flushes
+    /// everything before it. A power cut can therefore only lose a suffix of rebuildable
+    /// commits made after the last durable one, never an acknowledged append, and rows
+    /// and checkpoints committed together are lost together: the projection (or lookup)
+    /// simply applies those events again. Under load this keeps the disk's flushes for the
+    /// log itself instead of one per projection batch.
+    pub async fn begin_rebuildable(&self) -> Result<LogTx, LogError> {
+        let mut tx = self.inner.rebuildable.begin().await?;
+        tx.skip_flush().await?;
+        Ok(LogTx {
+            tx,
+            log: self.clone(),
+            head: None,
+            durable: false,
         })
     }
 
@@ -316,7 +342,7 @@ fn clamp(limit: usize) -> i64 {
     i64::try_from(limit.clamp(1, 100_000)).unwrap_or(100_000)
 }
 
-async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool), LogError> {
+async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool, Pool), LogError> {
     if url.starts_with("sqlite:") {
         let synchronous = match options.sqlite_durability {
             SqliteDurability::Full => SqliteSynchronous::Full,
@@ -329,7 +355,8 @@ async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool), L
             .busy_timeout(Duration::from_secs(30))
             .foreign_keys(true);
         // An in-memory database exists once per connection: keep exactly one.
-        let max = if url.contains(":memory:") || url.contains("mode=memory") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        let max = if in_memory {
             1
         } else {
             options.max_connections
@@ -337,20 +364,40 @@ async fn open_pool(url: &str, options: &LogOptions) -> Result<(Backend, Pool), L
         let pool = SqlitePoolOptions::new()
             .max_connections(max)
             .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect)
+            .connect_with(connect.clone())
             .await?;
-        Ok((Backend::Sqlite, Pool::Sqlite(pool, Default::default())))
+        let gate = Arc::default();
+        // Rebuildable writes pass the same gate (one writer at a time), so a few
+        // connections are plenty; they only differ in not flushing at commit.
+        let rebuildable = if in_memory || synchronous == SqliteSynchronous::Normal {
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(REBUILDABLE_CONNECTIONS.min(max))
+                .acquire_timeout(options.acquire_timeout)
+                .connect_with(connect.synchronous(SqliteSynchronous::Normal))
+                .await?
+        };
+        Ok((
+            Backend::Sqlite,
+            Pool::Sqlite(pool, Arc::clone(&gate)),
+            Pool::Sqlite(rebuildable, gate),
+        ))
     } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections)
             .acquire_timeout(options.acquire_timeout)
             .connect(url)
             .await?;
-        Ok((Backend::Postgres, Pool::Postgres(pool)))
+        let pool = Pool::Postgres(pool);
+        Ok((Backend::Postgres, pool.clone(), pool))
     } else {
         Err(LogError::UnsupportedUrl(url.to_owned()))
     }
 }
+
+/// Connections of SQLite's second pool, for [`EventLog::begin_rebuildable`].
+const REBUILDABLE_CONNECTIONS: u32 = 4;
 
 /// Wakes this process's subscribers when any process commits an append.
 async fn spawn_listener(

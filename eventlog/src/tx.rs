@@ -17,6 +17,8 @@ pub struct LogTx {
     pub(crate) tx: Tx,
     pub(crate) log: EventLog,
     pub(crate) head: Option<i64>,
+    /// False for [`EventLog::begin_rebuildable`]: its commit does not wait for the disk.
+    pub(crate) durable: bool,
 }
 
 impl LogTx {
@@ -26,6 +28,9 @@ impl LogTx {
         &mut self,
         appends: Vec<StreamAppend>,
     ) -> Result<AppendOutcome, AppendError> {
+        if !self.durable {
+            return Err(AppendError::NotDurable);
+        }
         let prepared = prepare(appends, self.log.max_payload_bytes())?;
         let plan = decide_in(&mut self.tx, &[&prepared]).await?;
         if !plan.rows.is_empty() {

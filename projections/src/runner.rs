@@ -94,7 +94,8 @@ pub(crate) async fn apply_batch(
         return Ok(Outcome::Applied(Vec::new()));
     };
     let facts = decode_all(events)?;
-    let mut tx = log.begin().await?;
+    // Rows and checkpoint are rebuilt from the log if a power cut loses them.
+    let mut tx = log.begin_rebuildable().await?;
     let stored = tx.lock_checkpoint(checkpoint).await?;
     if stored != expected {
         tx.rollback().await?;

@@ -183,6 +183,19 @@ impl Pool {
 }
 
 impl Tx {
+    /// Lets this transaction commit without waiting for the disk: PostgreSQL's
+    /// `synchronous_commit` for this transaction only. (SQLite's setting belongs to the
+    /// connection and cannot change inside a transaction: there the rebuildable pool's
+    /// connections are opened with it.)
+    pub async fn skip_flush(&mut self) -> Result<(), LogError> {
+        if let Self::Postgres(tx) = self {
+            sqlx::query("SET LOCAL synchronous_commit TO OFF")
+                .execute(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Locks the log head for this transaction and returns it. Every appender calls this
     /// first, so position assignment (and therefore commit order) is serialised.
     pub async fn lock_head(&mut self) -> Result<i64, LogError> {

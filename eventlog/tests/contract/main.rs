@@ -30,6 +30,7 @@ mod checkpoints;
 mod gap;
 mod properties;
 mod reading;
+mod rebuildable;
 mod receipts;
 mod snapshots;
 mod subscriptions;
