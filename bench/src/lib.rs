@@ -50,6 +50,24 @@ pub fn row(label: &str, per_second: f64, unit: &str) {
     println!("  {label:<58} {per_second:>12.0} {unit}/s");
 }
 
+/// The word printed beside a target: whether the figure met it.
+pub fn verdict(reached: bool) -> &'static str {
+    if reached {
+        "reached"
+    } else {
+        "NOT reached"
+    }
+}
+
+/// Prints a ratio with the two figures it compares and whether it is at least `target`.
+pub fn ratio_target(label: &str, ours: f64, baseline: f64, target: f64) {
+    let r = if baseline > 0.0 { ours / baseline } else { 0.0 };
+    println!(
+        "  {label:<58} {r:>12.2}x  ({ours:.0} / {baseline:.0}; target >= {target}x: {})",
+        verdict(r >= target)
+    );
+}
+
 /// Prints a ratio with the two figures it compares.
 pub fn ratio(label: &str, ours: f64, baseline: f64) {
     let r = if baseline > 0.0 { ours / baseline } else { 0.0 };

@@ -356,11 +356,7 @@ fn report(phase: &str, long: &mut [u32], short: &mut [u32], args: &Args) {
         "  {phase:<5} p50 ratio {}/{}: {ratio:.2}x (target <= {TARGET}x: {}); p99 ratio {:.2}x",
         args.events,
         args.short_events,
-        if ratio <= TARGET {
-            "reached"
-        } else {
-            "NOT reached"
-        },
+        bench::verdict(ratio <= TARGET),
         if s99 > 0.0 { l99 / s99 } else { 0.0 }
     );
 }
