@@ -6,7 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, Sse};
 use axum::Json;
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::Actor;
+use domain::listing::AdmissionProof;
+use domain::{Actor, ListingId};
 use eventlog::sql::Arg;
 use futures::Stream;
 use http_kit::extract::AuthUser;
@@ -64,6 +65,10 @@ pub struct RoomPlace {
     pub joined_at: Option<DateTime<Utc>>,
     /// When the caller's admission lapses (`admitted`).
     pub admission_expires_at: Option<DateTime<Utc>>,
+    /// The signed proof of the caller's admission (`admitted`): send it as
+    /// `admission_token` with each hold on this listing until `admission_expires_at`. It
+    /// is good for this listing, this account and this admission only.
+    pub admission_token: Option<String>,
 }
 
 read_row! {
@@ -192,6 +197,21 @@ async fn place_of(
         let ms = (needed * 60_000).div_euclid(rate) + i64::from((needed * 60_000) % rate != 0);
         (opened_at + TimeDelta::milliseconds(ms)).max(state.clock.now())
     });
+    let admitted = visit
+        .as_ref()
+        .filter(|(v, _)| v.status == "admitted")
+        .and_then(|(v, _)| Some((time(v.admitted_at?), time(v.expires_at?))));
+    let admission_token = admitted
+        .map(|(granted_at, expires_at)| {
+            state.keys.admission_token(&AdmissionProof {
+                listing_id: ListingId::from(detail.id),
+                buyer: actor.user_id,
+                granted_at,
+                expires_at,
+            })
+        })
+        .transpose()
+        .map_err(ApiError::Internal)?;
     let place = RoomPlace {
         listing_id: detail.id,
         status: visit
@@ -205,11 +225,8 @@ async fn place_of(
         admitted_per_minute: room.admitted_per_minute,
         estimated_admission_at,
         joined_at: visit.as_ref().map(|(v, _)| time(v.joined_at)),
-        admission_expires_at: visit
-            .as_ref()
-            .filter(|(v, _)| v.status == "admitted")
-            .and_then(|(v, _)| v.expires_at)
-            .map(time),
+        admission_expires_at: admitted.map(|(_, expires_at)| expires_at),
+        admission_token,
     };
     Ok(Some((place, position)))
 }
