@@ -1,8 +1,10 @@
 //! Query side of boxoffice: REST reads over the read models the projections fill, with
-//! read-your-writes (`?after=<position>`) and a live availability stream.
+//! read-your-writes (`?after=<position>`), live streams (availability, one's place in a
+//! waiting room), and public catalog answers kept in memory by checkpoint.
 
 mod access;
 mod cache;
+mod checkpoints;
 mod cursor;
 pub mod error;
 mod openapi;
@@ -12,6 +14,7 @@ mod state;
 pub mod views;
 
 pub use cache::{CacheLimits, ReadCache};
+pub use checkpoints::Checkpoints;
 pub use error::QueryError;
 pub use openapi::openapi;
 pub use routes::api;

@@ -98,8 +98,9 @@ impl QueryState {
 
     /// Waits until every projection in `names` has applied `after` (when given); a 503
     /// when they do not get there in time, a 422 at once when `after` is beyond the log's
-    /// head (no command returned it, so waiting cannot help). Once the catalog is there,
-    /// the cache keys answers by `after` at least, so none computed before it is served.
+    /// head (no command returned it, so waiting cannot help). Once they are there, the
+    /// followed checkpoints of those projections are `after` at least, so no answer kept
+    /// from before it is served.
     pub async fn caught_up(&self, after: Option<i64>, names: &[&str]) -> Result<(), QueryError> {
         let Some(position) = after else {
             return Ok(());
@@ -116,8 +117,8 @@ impl QueryState {
             .wait_for(&self.log, names, position, CATCH_UP)
             .await?;
         if reached {
-            if names.contains(&"catalog") {
-                self.cache.advance(position);
+            for name in names {
+                self.cache.checkpoints().advance(name, position);
             }
             Ok(())
         } else {

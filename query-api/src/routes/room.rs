@@ -144,7 +144,9 @@ async fn my_place_stream(
     let read = move |state: QueryState, listing: String| async move {
         place_of(&state, &listing, &actor).await
     };
-    Ok(Watch::new(state, permit, id, changes, "place", first, read).into_sse())
+    // The counts come from the catalog, the line from the bookings projection.
+    let watch = Watch::new(state, permit, id, changes, "place", first, read);
+    Ok(watch.woken_by(&["catalog", "bookings"]).into_sse())
 }
 
 /// Reads `after`, waits for the read models a place is made of, and checks the id.
