@@ -38,6 +38,13 @@ pub(crate) struct Seen {
     pub(crate) bookings: i64,
 }
 
+impl Seen {
+    /// Whether an answer computed at `self` includes everything up to `known`.
+    pub(crate) fn covers(&self, known: Seen) -> bool {
+        self.catalog >= known.catalog && self.bookings >= known.bookings
+    }
+}
+
 #[derive(Debug)]
 struct Inner {
     /// One per [`FOLLOWED`] projection.

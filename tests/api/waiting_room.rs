@@ -2,9 +2,11 @@
 //! the opening across two processes, are let in at the set rate in one order that both
 //! processes share and that the log's seed reproduces, a hold without a live admission is
 //! refused with a clear problem, and an admission that lapses unused lets the next in.
-//! `admission`: the signed admission token a hold through the room needs.
+//! `admission`: the signed admission token a hold through the room needs; `line`: the
+//! line kept in memory answers reads after a write with that write.
 
 mod admission;
+mod line;
 
 use std::time::Duration;
 
