@@ -61,7 +61,7 @@ impl From<sqlx::Error> for WriteError {
 
 /// Version of the snapshot format of every aggregate state; bump it when a state's
 /// serialized shape changes, and old snapshots are ignored (the stream is folded anew).
-pub const STATE_SCHEMA: u32 = 2;
+pub const STATE_SCHEMA: u32 = 3;
 
 /// Save a snapshot once a stream has this many events past the last one.
 pub const SNAPSHOT_EVERY: u64 = 1000;

@@ -145,7 +145,7 @@
 //! let hold_id = HoldId::from(Uuid::now_v7());
 //! let hold_for = HoldDuration::from_minutes(10)?;
 //! let seats = SeatCount::new(2)?;
-//! let hold = HoldSeats { actor: buyer, hold_id, ticket_type_id: general, seats, hold_for, now };
+//! let hold = HoldSeats { actor: buyer, hold_id, ticket_type_id: general, seats, hold_for, admission: None, now };
 //! for event in decide(&listing, hold.into())? {
 //!     listing = evolve(listing, &event);
 //! }

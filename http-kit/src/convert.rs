@@ -1,6 +1,6 @@
 //! How the domain's rejections and the log's failures become HTTP errors: not found,
-//! forbidden or a 409 with the domain's message; a concurrent change is a 409 to retry;
-//! storage failures are internal.
+//! forbidden, a 422 on the field it is about (the admission token) or a 409 with the
+//! domain's message; a concurrent change is a 409 to retry; storage failures are internal.
 
 use domain::account::AccountError;
 use domain::booking::BookingError;
@@ -8,6 +8,7 @@ use domain::listing::ListingError;
 use domain::DomainError;
 use eventlog::{AppendError, LogError};
 
+use crate::admission::FIELD as ADMISSION_TOKEN;
 use crate::error::ApiError;
 
 impl From<ListingError> for ApiError {
@@ -22,7 +23,12 @@ impl From<ListingError> for ApiError {
             E::OnlyOrganizersCreateListings
             | E::NotYourListing { .. }
             | E::NotYourHold { .. }
-            | E::NotYourWaitlistEntry { .. } => Self::Forbidden(message),
+            | E::NotYourWaitlistEntry { .. }
+            | E::AdmissionOfAnotherAccount => Self::Forbidden(message),
+            // What the request's `admission_token` field holds is wrong for this request.
+            E::AdmissionTokenRequired | E::AdmissionForAnotherListing => {
+                Self::field(ADMISSION_TOKEN, message)
+            }
             E::HoldRateExceeded { retry_after, .. } => Self::TooManyRequests {
                 message,
                 retry_after,

@@ -43,8 +43,8 @@ pub const CLOCK_LEEWAY_SECS: i64 = 60;
 /// Signing and verification keys, built from one secret. Never printed.
 #[derive(Clone)]
 pub struct Keys {
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    pub(crate) encoding: EncodingKey,
+    pub(crate) decoding: DecodingKey,
     // Kept for the e-mail verification tokens, which are HMACs under the same secret.
     secret: Arc<[u8]>,
     /// How long an access token lives.

@@ -4,6 +4,7 @@
 //! `api(state) -> (Router, OpenApi)`; [`app`] composes the parts into one app.
 
 pub mod access;
+pub mod admission;
 mod app;
 mod convert;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod problem;
 mod serve;
 
 pub use access::Access;
+pub use admission::AdmissionTokenError;
 pub use app::{app, is_server_path, AppConfig, SERVER_PATHS};
 pub use basics::{clock, Clock, Secret};
 pub use error::ApiError;

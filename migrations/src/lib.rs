@@ -44,6 +44,7 @@ pub const MIGRATIONS: &[Step] = &[
     step!(9, "0009_receipts"),
     step!(10, "0010_room_visits"),
     step!(11, "0011_room_analytics"),
+    step!(12, "0012_room_position"),
 ];
 
 /// Which SQL dialect to take from each [`Step`].

@@ -203,6 +203,7 @@ async fn run_one(
                 });
                 if !changed.is_empty() {
                     registry.listings_changed(ListingsChanged {
+                        projection: name,
                         listings: std::sync::Arc::new(changed),
                         position,
                     });

@@ -52,12 +52,16 @@ impl ProjectionStatus {
     }
 }
 
-/// A batch of changed listings, sent after the catalog committed it.
+/// A batch of changed listings, sent after a projection committed it: the catalog's
+/// (availability, details, the waiting room's counts) or the bookings projection's (the
+/// waiting room's visits).
 #[derive(Debug, Clone)]
 pub struct ListingsChanged {
-    /// Listing ids (text) whose availability or details changed.
+    /// The projection that committed the batch.
+    pub projection: &'static str,
+    /// Listing ids (text) whose read models of that projection changed.
     pub listings: Arc<Vec<String>>,
-    /// The checkpoint after the batch.
+    /// That projection's checkpoint after the batch.
     pub position: i64,
 }
 
@@ -120,12 +124,13 @@ impl Projections {
         self.inner.progress.send_modify(|n| *n += 1);
     }
 
-    /// Tells live availability streams which listings changed.
+    /// Tells live streams and the query API's followers which listings changed.
     pub fn listings_changed(&self, change: ListingsChanged) {
         let _ = self.inner.listings.send(change);
     }
 
-    /// Listens for changed listings (catalog batches committed in this process).
+    /// Listens for changed listings (catalog and bookings batches committed in this
+    /// process).
     pub fn subscribe_listings(&self) -> broadcast::Receiver<ListingsChanged> {
         self.inner.listings.subscribe()
     }

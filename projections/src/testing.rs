@@ -271,6 +271,7 @@ pub async fn seed(
                     ticket_type_id,
                     seats,
                     hold_for,
+                    admission: None,
                     now,
                 };
                 let hold_id = hold.hold_id;

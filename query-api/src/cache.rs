@@ -3,36 +3,25 @@
 //!
 //! Every entry is keyed by the catalog checkpoint it was computed at, so an entry is found
 //! only while that checkpoint is the current one: when the catalog moves, the old entries
-//! are never found again and age out. The current checkpoint is a shared number that
-//! [`ReadCache::follow`] keeps up from the database (so it works whichever process
-//! projects), woken at once by this process's catalog runner; a read with `?after=N`
-//! raises it to N once it has seen the catalog reach N, so that read never gets an
-//! answer computed before N. When the follower has not confirmed the number lately (it
-//! failed, or never ran), the cache is skipped rather than trusted.
+//! are never found again and age out. The current checkpoint is the one [`Checkpoints`]
+//! follows (shared with the waiting rooms' lines): kept up from the database, woken at
+//! once by this process's runners, raised by reads with `?after=N` once they have seen
+//! the catalog reach N, so that read never gets an answer computed before N. When the
+//! follower has not confirmed it lately, the cache is skipped rather than trusted.
 
 use std::future::Future;
 use std::hash::Hash;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use eventlog::{EventLog, LogError};
-use projections::status::{checkpoint_name, Projections};
+use projections::status::Projections;
 use quick_cache::Weighter;
 use serde::Serialize;
-use tokio::sync::broadcast::error::RecvError;
 
+use crate::checkpoints::Checkpoints;
 use crate::error::QueryError;
-
-/// How often the follower reads the catalog checkpoint from the database: how long
-/// another process's catalog change can go unseen by reads without `after`.
-const POLL: Duration = Duration::from_millis(100);
-
-/// The cache is skipped when the checkpoint was last confirmed longer ago than this.
-const TRUST_FOR: Duration = Duration::from_secs(2);
 
 /// What the cache may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,20 +77,11 @@ impl Weighter<Key, Bytes> for Size {
     }
 }
 
-#[derive(Debug)]
-struct Inner {
-    entries: Option<quick_cache::sync::Cache<Key, Bytes, Size>>,
-    /// The catalog checkpoint, as far as this process knows (never more than it is).
-    checkpoint: AtomicI64,
-    /// When the database last confirmed it, in milliseconds since `born` (0: never).
-    confirmed: AtomicU64,
-    born: Instant,
-}
-
 /// The shared cache of public catalog answers. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct ReadCache {
-    inner: Arc<Inner>,
+    entries: Option<std::sync::Arc<quick_cache::sync::Cache<Key, Bytes, Size>>>,
+    checkpoints: Checkpoints,
 }
 
 impl Default for ReadCache {
@@ -115,25 +95,26 @@ impl ReadCache {
     pub fn new(limits: CacheLimits) -> Self {
         let entries = (limits.max_bytes > 0 && limits.max_entries > 0).then(|| {
             let min = limits.max_bytes.div_ceil(limits.max_entries as u64);
-            quick_cache::sync::Cache::with_weighter(
+            std::sync::Arc::new(quick_cache::sync::Cache::with_weighter(
                 limits.max_entries,
                 limits.max_bytes,
                 Size { min },
-            )
+            ))
         });
         Self {
-            inner: Arc::new(Inner {
-                entries,
-                checkpoint: AtomicI64::new(0),
-                confirmed: AtomicU64::new(0),
-                born: Instant::now(),
-            }),
+            entries,
+            checkpoints: Checkpoints::default(),
         }
+    }
+
+    /// The checkpoints it follows (shared with whatever else keeps answers by them).
+    pub fn checkpoints(&self) -> &Checkpoints {
+        &self.checkpoints
     }
 
     /// Entries held now.
     pub fn len(&self) -> usize {
-        self.inner.entries.as_ref().map_or(0, |e| e.len())
+        self.entries.as_ref().map_or(0, |e| e.len())
     }
 
     /// Whether it holds nothing.
@@ -143,32 +124,12 @@ impl ReadCache {
 
     /// Estimated bytes held now.
     pub fn weight(&self) -> u64 {
-        self.inner.entries.as_ref().map_or(0, |e| e.weight())
+        self.entries.as_ref().map_or(0, |e| e.weight())
     }
 
     /// The catalog checkpoint this cache last learned.
     pub fn checkpoint(&self) -> i64 {
-        self.inner.checkpoint.load(Ordering::Acquire)
-    }
-
-    /// Records that the catalog has applied `position` (seen in the database, or
-    /// announced by the runner after its commit); answers computed before are dropped.
-    pub fn advance(&self, position: i64) {
-        self.inner.checkpoint.fetch_max(position, Ordering::AcqRel);
-    }
-
-    /// Records that the database holds `position` as the catalog checkpoint now.
-    fn confirm(&self, position: i64) {
-        self.advance(position);
-        let now = self.inner.born.elapsed().as_millis() as u64;
-        self.inner.confirmed.store(now.max(1), Ordering::Release);
-    }
-
-    /// The checkpoint to key answers by, when it is recent enough to trust.
-    fn current(&self) -> Option<i64> {
-        let confirmed = self.inner.confirmed.load(Ordering::Acquire);
-        let age = (self.inner.born.elapsed().as_millis() as u64).saturating_sub(confirmed);
-        (confirmed > 0 && age <= TRUST_FOR.as_millis() as u64).then(|| self.checkpoint())
+        self.checkpoints.known().catalog
     }
 
     /// The JSON answer to `query`: from the cache when it holds one computed at the
@@ -185,8 +146,8 @@ impl ReadCache {
         T: Serialize,
         F: Future<Output = Result<T, QueryError>>,
     {
-        let (Some(entries), Some(checkpoint)) = (self.inner.entries.as_ref(), self.current())
-        else {
+        let current = self.checkpoints.current().map(|seen| seen.catalog);
+        let (Some(entries), Some(checkpoint)) = (self.entries.as_ref(), current) else {
             return Ok(json(to_bytes(&compute.await?)?));
         };
         // The checkpoint is read before the answer is, so the answer includes at least
@@ -202,38 +163,14 @@ impl ReadCache {
         }
     }
 
-    /// Keeps the checkpoint current until `shutdown`: reads it from the database every
-    /// `POLL`, and takes this process's catalog runner's word at once after each batch
-    /// it commits. Fails on a database error (the supervisor restarts it; meanwhile the
-    /// cache goes unused once its checkpoint is older than `TRUST_FOR`).
+    /// Keeps the followed checkpoints current until `shutdown` ([`Checkpoints::follow`]).
     pub async fn follow(
         &self,
         log: &EventLog,
         projections: &Projections,
         shutdown: impl Future<Output = ()>,
     ) -> Result<(), LogError> {
-        tokio::pin!(shutdown);
-        let name = checkpoint_name("catalog");
-        let mut changes = projections.subscribe_listings();
-        let mut poll = tokio::time::interval(POLL);
-        poll.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = &mut shutdown => return Ok(()),
-                _ = poll.tick() => self.confirm(log.checkpoint(&name).await?),
-                change = changes.recv() => match change {
-                    Ok(change) => self.advance(change.position),
-                    // Missed some: the database says where the catalog is.
-                    Err(RecvError::Lagged(_)) => self.confirm(log.checkpoint(&name).await?),
-                    // The registry holds the sender while it lives, so this should not
-                    // happen; if it does, polling alone keeps up.
-                    Err(RecvError::Closed) => {
-                        tokio::time::sleep(POLL).await;
-                        changes = projections.subscribe_listings();
-                    }
-                },
-            }
-        }
+        self.checkpoints.follow(log, projections, shutdown).await
     }
 }
 
@@ -257,10 +194,14 @@ fn json(body: Bytes) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checkpoints::Seen;
 
     fn confirmed(limits: CacheLimits, position: i64) -> ReadCache {
         let cache = ReadCache::new(limits);
-        cache.confirm(position);
+        cache.checkpoints.confirm(Seen {
+            catalog: position,
+            bookings: 0,
+        });
         cache
     }
 
@@ -281,14 +222,14 @@ mod tests {
         let cache = confirmed(CacheLimits::default(), 7);
         assert_eq!(ask(&cache, "a", "first").await, "\"first\"");
         assert_eq!(ask(&cache, "a", "second").await, "\"first\"");
-        cache.advance(8);
+        cache.checkpoints.advance("catalog", 8);
         assert_eq!(ask(&cache, "a", "third").await, "\"third\"");
     }
 
     #[tokio::test]
     async fn the_checkpoint_never_moves_back() {
         let cache = confirmed(CacheLimits::default(), 9);
-        cache.advance(3);
+        cache.checkpoints.advance("catalog", 3);
         assert_eq!(cache.checkpoint(), 9);
     }
 

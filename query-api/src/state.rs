@@ -10,6 +10,7 @@ use projections::status::Projections;
 
 use crate::cache::ReadCache;
 use crate::error::QueryError;
+use crate::line::Lines;
 
 /// How long a read waits for the projections to reach the `after` position.
 const CATCH_UP: Duration = Duration::from_secs(2);
@@ -53,6 +54,8 @@ pub struct QueryState {
     pub streams: Arc<tokio::sync::Semaphore>,
     /// Public catalog answers, kept while the catalog has not moved.
     pub cache: ReadCache,
+    /// The waiting rooms' lines, kept while the catalog and bookings have not moved.
+    pub lines: Lines,
 }
 
 impl QueryState {
@@ -65,6 +68,7 @@ impl QueryState {
         clock: Clock,
         projections: Projections,
     ) -> Self {
+        let cache = ReadCache::default();
         Self {
             log,
             keys,
@@ -73,13 +77,19 @@ impl QueryState {
             access,
             stream_limits: StreamLimits::default(),
             streams: Arc::new(tokio::sync::Semaphore::new(StreamLimits::default().max)),
-            cache: ReadCache::default(),
+            lines: Lines::new(cache.checkpoints().clone()),
+            cache,
         }
     }
 
-    /// The same state answering from `cache` (which [`ReadCache::follow`] keeps current).
+    /// The same state answering from `cache` (which [`ReadCache::follow`] keeps current),
+    /// and keeping the waiting rooms' lines by the checkpoints it follows.
     pub fn with_cache(self, cache: ReadCache) -> Self {
-        Self { cache, ..self }
+        Self {
+            lines: Lines::new(cache.checkpoints().clone()),
+            cache,
+            ..self
+        }
     }
 
     /// The same state with other stream limits.
@@ -98,8 +108,9 @@ impl QueryState {
 
     /// Waits until every projection in `names` has applied `after` (when given); a 503
     /// when they do not get there in time, a 422 at once when `after` is beyond the log's
-    /// head (no command returned it, so waiting cannot help). Once the catalog is there,
-    /// the cache keys answers by `after` at least, so none computed before it is served.
+    /// head (no command returned it, so waiting cannot help). Once they are there, the
+    /// answers kept in memory (catalog cache, waiting rooms' lines) are keyed by `after` at
+    /// least, so none computed before it is served.
     pub async fn caught_up(&self, after: Option<i64>, names: &[&str]) -> Result<(), QueryError> {
         let Some(position) = after else {
             return Ok(());
@@ -116,8 +127,8 @@ impl QueryState {
             .wait_for(&self.log, names, position, CATCH_UP)
             .await?;
         if reached {
-            if names.contains(&"catalog") {
-                self.cache.advance(position);
+            for name in names {
+                self.cache.checkpoints().advance(name, position);
             }
             Ok(())
         } else {

@@ -2,6 +2,11 @@
 //! the opening across two processes, are let in at the set rate in one order that both
 //! processes share and that the log's seed reproduces, a hold without a live admission is
 //! refused with a clear problem, and an admission that lapses unused lets the next in.
+//! `admission`: the signed admission token a hold through the room needs; `line`: the
+//! line kept in memory answers reads after a write with that write.
+
+mod admission;
+mod line;
 
 use std::time::Duration;
 
@@ -33,7 +38,7 @@ async fn post(app: &TestApp, path: &str, token: &str, body: Value) -> (StatusCod
 }
 
 /// The listing's stream as events.
-async fn listing_events(app: &TestApp, listing: &str) -> Vec<ListingEvent> {
+pub(crate) async fn listing_events(app: &TestApp, listing: &str) -> Vec<ListingEvent> {
     let stream = eventlog::StreamId::new(format!("listing-{listing}")).unwrap();
     app.log
         .read_stream(&stream, 1, 100_000)
@@ -42,6 +47,16 @@ async fn listing_events(app: &TestApp, listing: &str) -> Vec<ListingEvent> {
         .into_iter()
         .map(|stored| serde_json::from_value(stored.payload).unwrap())
         .collect()
+}
+
+/// The admission token `token`'s account reads from its place in `listing`'s room (it
+/// must be let in).
+pub(crate) async fn admission_token(app: &TestApp, listing: &str, token: &str) -> String {
+    let path = format!("/api/v1/listings/{listing}/waiting_room/me");
+    let (status, place) = app.read(&path, Some(token)).await;
+    assert_eq!(status, StatusCode::OK, "{place}");
+    assert_eq!(place["status"], "admitted", "{place}");
+    place["admission_token"].as_str().unwrap().to_owned()
 }
 
 fn granted(events: &[ListingEvent]) -> Vec<(UserId, DateTime<Utc>)> {
@@ -195,9 +210,12 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     );
 
     // Both processes know who is in: the first admitted holds through the second
-    // process, the next in line is still refused through the first.
+    // process with the admission token the first process's read gave, the next in line is
+    // still refused through the first.
     let token_of = |id: &UserId| buyers.iter().find(|(b, _)| b == id).unwrap().1.clone();
-    let (status, body) = post(&second, &hold, &token_of(&order[0]), one.clone()).await;
+    let admission = admission_token(&app, &listing, &token_of(&order[0])).await;
+    let with_token = json!({"ticket_type_id": seat, "seats": 1, "admission_token": admission});
+    let (status, body) = post(&second, &hold, &token_of(&order[0]), with_token).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     let (status, problem) = post(&app, &hold, &token_of(&line[21]), one.clone()).await;
     assert_eq!(status, StatusCode::CONFLICT, "{problem}");
@@ -235,6 +253,10 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     let (_, first_in) = app.read(&place, Some(&token_of(&order[0]))).await;
     assert_eq!(first_in["status"], "admitted", "{first_in}");
     assert!(first_in["place"].is_null(), "{first_in}");
+    assert!(
+        next["admission_token"].is_null(),
+        "only the admitted get one: {next}"
+    );
     let lapses: DateTime<Utc> =
         serde_json::from_value(first_in["admission_expires_at"].clone()).unwrap();
     assert_eq!(lapses, admitted[0].1 + TimeDelta::minutes(2));
@@ -296,6 +318,15 @@ async fn two_processes_share_one_fair_line_let_in_at_the_rate(app: TestApp) {
     let let_in = seen.last().unwrap();
     assert_eq!(let_in["status"], "admitted", "{seen:?}");
     assert!(let_in["admission_expires_at"].is_string(), "{let_in}");
+    // The stream's token is the one a read gives, and it holds seats.
+    let streamed = let_in["admission_token"].as_str().unwrap();
+    assert_eq!(
+        streamed,
+        admission_token(&second, &listing, &token_of(&line[22])).await
+    );
+    let body = json!({"ticket_type_id": seat, "seats": 1, "admission_token": streamed});
+    let (status, held) = post(&app, &hold, &token_of(&line[22]), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{held}");
     let (_, lapsed) = app.read(&place, Some(&token_of(&line[0]))).await;
     assert_eq!(lapsed["status"], "expired", "{lapsed}");
 

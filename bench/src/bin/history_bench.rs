@@ -194,6 +194,7 @@ async fn seed(
                 ticket_type_id: ticket_type,
                 seats: SeatCount::new(1 + (pair % 3) as u32)?,
                 hold_for,
+                admission: None,
                 now: at,
             }
             .into(),

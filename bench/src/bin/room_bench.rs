@@ -1,8 +1,8 @@
 //! The waiting-room benchmark (issue 14): a flash sale with the room on. Buyers (10,000 by
 //! default) join before the opening; the scheduler lets them in at the set rate; each
 //! client does what a well-behaved browser does: it reads its place once, waits until the
-//! estimated admission time, tries to hold one seat, and confirms it. Meanwhile a sample
-//! of buyers watch their place over SSE.
+//! estimated admission time, tries to hold one seat with the admission token its place
+//! then carries, and confirms it. Meanwhile a sample of buyers watch their place over SSE.
 //!
 //! Prints the time from the opening to sold out, how fair it was (the share of seats that
 //! went to the first buyers of the line the opening's seed drew, and how many seated buyers
@@ -338,11 +338,15 @@ async fn buy(
             }
         }
         let _turn = gate.acquire().await?;
+        // The admission token the place read gave: the hold needs it while the room is on.
+        let admission = place["admission_token"]
+            .as_str()
+            .context("admission token")?;
         let (status, held) = post(
             client,
             hold_url.clone(),
             Some(token),
-            json!({"ticket_type_id": ticket_type, "seats": 1}),
+            json!({"ticket_type_id": ticket_type, "seats": 1, "admission_token": admission}),
         )
         .await?;
         if status != 201 {

@@ -1,5 +1,6 @@
 //! Listing commands: what an organizer, a buyer or the scheduler asks a listing to do.
 
+use super::admission::AdmissionProof;
 use super::details::{ListingDetails, NewTicketType};
 use super::limits::BuyerLimits;
 use super::room::RoomSettings;
@@ -185,6 +186,8 @@ pub struct HoldSeats {
     pub seats: SeatCount,
     /// How long the hold lasts (policy value).
     pub hold_for: HoldDuration,
+    /// The buyer's verified admission token, required while the waiting room is on.
+    pub admission: Option<AdmissionProof>,
     /// The current time.
     pub now: DateTime<Utc>,
 }

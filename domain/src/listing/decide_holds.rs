@@ -27,6 +27,7 @@ pub(super) fn hold(listing: &Listing, c: HoldSeats) -> Result<Vec<ListingEvent>,
         return Err(ListingError::HoldIdAlreadyUsed { hold_id: c.hold_id });
     }
     super::decide_room::ensure_admitted(listing, c.actor.user_id, c.now)?;
+    super::admission::ensure_proof(listing, c.actor.user_id, c.admission.as_ref(), c.now)?;
     let claim = listing.buyers.claim(c.actor.user_id);
     if let Some(hold_id) = claim.and_then(|claim| claim.open_holds.get(&c.ticket_type_id)) {
         return Err(ListingError::OpenHoldExists { hold_id: *hold_id });

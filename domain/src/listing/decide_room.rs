@@ -169,13 +169,13 @@ pub(super) fn expire(
     c: ExpireAdmission,
 ) -> Result<Vec<ListingEvent>, ListingError> {
     match listing.room.visit(c.buyer) {
-        Some(Visit::Admitted { expires_at, used }) if c.now >= expires_at => {
-            Ok(vec![ListingEvent::AdmissionExpired {
-                buyer: c.buyer,
-                used,
-                at: c.now,
-            }])
-        }
+        Some(Visit::Admitted {
+            expires_at, used, ..
+        }) if c.now >= expires_at => Ok(vec![ListingEvent::AdmissionExpired {
+            buyer: c.buyer,
+            used,
+            at: c.now,
+        }]),
         Some(Visit::Admitted { expires_at, .. }) => {
             Err(ListingError::AdmissionNotYetExpired { expires_at })
         }

@@ -407,6 +407,24 @@ pub enum ListingError {
     /// Holding after the admission lapsed.
     #[error("your admission from the waiting room has lapsed")]
     AdmissionLapsed,
+    /// Holding while the room is on without the admission's token.
+    #[error("an admission token is required while this sale's waiting room is on: send the one your place in the room shows once you are let in")]
+    AdmissionTokenRequired,
+    /// An admission token of another listing.
+    #[error("this admission token is for another listing")]
+    AdmissionForAnotherListing,
+    /// An admission token of another account.
+    #[error("this admission token belongs to another account")]
+    AdmissionOfAnotherAccount,
+    /// An admission token past its admission's expiry.
+    #[error("this admission token expired at {expires_at}")]
+    AdmissionTokenExpired {
+        /// When its admission lapsed.
+        expires_at: DateTime<Utc>,
+    },
+    /// An admission token of an earlier admission than the buyer's current one.
+    #[error("this admission token is from an earlier admission; send the one your place in the waiting room shows now")]
+    AdmissionSuperseded,
     /// A deadline beyond what a date can represent.
     #[error("the deadline would be out of the representable time range")]
     TimeOutOfRange,

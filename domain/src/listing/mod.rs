@@ -1,5 +1,6 @@
 //! The listing aggregate (stream `listing-<uuid>`): details, capacity, holds, offers, waitlist.
 
+mod admission;
 mod command;
 mod deadline;
 mod decide;
@@ -21,6 +22,7 @@ mod room;
 mod state;
 mod waitlist;
 
+pub use admission::AdmissionProof;
 pub use command::{
     AddTicketType, AdmitFromWaitingRoom, CancelListing, ChangeTicketTypeCapacity,
     ChangeTotalCapacity, CloseSales, CloseSalesOnSchedule, CreateListing, DeclineOffer,

@@ -42,6 +42,9 @@ pub enum Visit {
     },
     /// Let in until `expires_at`.
     Admitted {
+        /// When the admission was granted: with the buyer, it names this admission, so a
+        /// proof of an earlier one (before the room was turned off and on) is told apart.
+        granted_at: DateTime<Utc>,
         /// When the admission lapses.
         expires_at: DateTime<Utc>,
         /// Whether they held seats with it.
@@ -195,7 +198,9 @@ impl WaitingRoom {
                 self.opened = Some((*at, *seed));
             }
             E::AdmissionGranted {
-                buyer, expires_at, ..
+                buyer,
+                expires_at,
+                at,
             } => {
                 if let Some(front) = self.line.iter().position(|b| b == buyer) {
                     self.line.remove(front);
@@ -203,6 +208,7 @@ impl WaitingRoom {
                 self.visits.insert(
                     *buyer,
                     Visit::Admitted {
+                        granted_at: *at,
                         expires_at: *expires_at,
                         used: false,
                     },
@@ -211,7 +217,9 @@ impl WaitingRoom {
                 self.admitted += 1;
             }
             E::AdmissionExpired { buyer, .. } => {
-                if let Some(Visit::Admitted { used, expires_at }) = self.visits.get(buyer).copied()
+                if let Some(Visit::Admitted {
+                    used, expires_at, ..
+                }) = self.visits.get(buyer).copied()
                 {
                     self.visits.insert(*buyer, Visit::Expired { used });
                     self.expiries.remove(&(expires_at, *buyer));

@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use domain::listing::{
-    self, AdmitFromWaitingRoom, ExpireAdmission, HoldSeats, JoinWaitingRoom, ListingEvent,
-    ListingState, OpenWaitingRoom, RoomSettings, SetWaitingRoom, Visit,
+    self, AdmissionProof, AdmitFromWaitingRoom, ExpireAdmission, HoldSeats, JoinWaitingRoom,
+    ListingEvent, ListingState, OpenWaitingRoom, RoomSettings, SetWaitingRoom, Visit,
 };
 use domain::{Actor, HoldDuration, HoldId, Role, SeatCount, UserId};
 use proptest::prelude::*;
@@ -84,7 +84,68 @@ enum Step {
     Advance(u16),
     Admit,
     Expire(u8),
-    Hold(u8),
+    Hold(u8, Proof),
+}
+
+/// What a buyer brings to a hold.
+#[derive(Debug, Clone, Copy)]
+enum Proof {
+    /// No admission token.
+    Nothing,
+    /// The token of their own current admission (or, without one, of an admission that
+    /// never was).
+    Own,
+    /// Their own admission's token with another grant time (an earlier admission's).
+    Earlier,
+    /// The token of another buyer's admission.
+    Borrowed(u8),
+}
+
+fn proof() -> impl Strategy<Value = Proof> {
+    prop_oneof![
+        1 => Just(Proof::Nothing),
+        4 => Just(Proof::Own),
+        1 => Just(Proof::Earlier),
+        1 => (0..40u8).prop_map(Proof::Borrowed),
+    ]
+}
+
+/// The token `buyer` would carry into a hold at `now` (see [`Proof`]).
+fn carried(
+    state: &ListingState,
+    buyer: UserId,
+    proof: Proof,
+    now: DateTime<Utc>,
+) -> Option<AdmissionProof> {
+    let listing = state.listing().unwrap();
+    let of = |who: UserId| {
+        let (granted_at, expires_at) = match listing.waiting_room().visit(who) {
+            Some(Visit::Admitted {
+                granted_at,
+                expires_at,
+                ..
+            }) => (granted_at, expires_at),
+            _ => (now, now + TimeDelta::minutes(5)),
+        };
+        AdmissionProof {
+            listing_id: listing.id(),
+            buyer: who,
+            granted_at,
+            expires_at,
+        }
+    };
+    match proof {
+        Proof::Nothing => None,
+        Proof::Own => Some(of(buyer)),
+        Proof::Earlier => {
+            let own = of(buyer);
+            Some(AdmissionProof {
+                granted_at: own.granted_at - TimeDelta::seconds(1),
+                ..own
+            })
+        }
+        Proof::Borrowed(n) => Some(of(self::buyer(n.into()).user_id)),
+    }
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -93,7 +154,7 @@ fn step() -> impl Strategy<Value = Step> {
         3 => (1..90u16).prop_map(Step::Advance),
         4 => Just(Step::Admit),
         2 => (0..40u8).prop_map(Step::Expire),
-        2 => (0..40u8).prop_map(Step::Hold),
+        3 => (0..40u8, proof()).prop_map(|(n, p)| Step::Hold(n, p)),
     ]
 }
 
@@ -129,7 +190,7 @@ proptest! {
 
     /// Whatever the interleaving: nobody is admitted twice, admissions follow the line,
     /// the rate (plus admissions returned unused) is never exceeded, and only admitted
-    /// buyers hold seats.
+    /// buyers hold seats, each with the token of their own current admission.
     #[test]
     fn admissions_follow_the_line_at_the_rate_and_nobody_twice(
         rate in 1..20u32,
@@ -141,7 +202,9 @@ proptest! {
         let mut now = opens_at() - TimeDelta::minutes(2);
         let mut admitted = Vec::new();
         let mut next_hold = 0u128;
+        let mut brought = std::collections::BTreeMap::new();
         for step in steps {
+            brought.clear();
             let command = match step {
                 Step::Join(n) => JoinWaitingRoom { actor: buyer(n.into()), seed, now }.into(),
                 Step::Advance(seconds) => {
@@ -150,14 +213,18 @@ proptest! {
                 }
                 Step::Admit => AdmitFromWaitingRoom { now }.into(),
                 Step::Expire(n) => ExpireAdmission { buyer: buyer(n.into()).user_id, now }.into(),
-                Step::Hold(n) => {
+                Step::Hold(n, proof) => {
                     next_hold += 1;
+                    let who = buyer(n.into());
+                    let admission = carried(&state, who.user_id, proof, now);
+                    brought.insert(who.user_id, (proof, admission));
                     HoldSeats {
-                        actor: buyer(n.into()),
+                        actor: who,
                         hold_id: HoldId::from_uuid(Uuid::from_u128(900_000 + next_hold)),
                         ticket_type_id: ticket_type(0),
                         seats: SeatCount::ONE,
                         hold_for: HoldDuration::from_minutes(10).unwrap(),
+                        admission,
                         now,
                     }
                     .into()
@@ -182,6 +249,11 @@ proptest! {
                         let visit = room.visit(*buyer);
                         let live = matches!(visit, Some(Visit::Admitted { expires_at, .. }) if now < expires_at);
                         prop_assert!(live, "held without a live admission: {visit:?}");
+                        let (proof, token) = brought[buyer];
+                        prop_assert!(
+                            matches!(proof, Proof::Own) || matches!(proof, Proof::Borrowed(n) if self::buyer(n.into()).user_id == *buyer),
+                            "held with {proof:?}: {token:?}"
+                        );
                     }
                     _ => {}
                 }

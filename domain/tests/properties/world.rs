@@ -231,6 +231,7 @@ impl World {
                         ticket_type_id: ticket_type(*tt),
                         seats: SeatCount::new(*seats).unwrap(),
                         hold_for,
+                        admission: None,
                         now,
                     }
                     .into(),

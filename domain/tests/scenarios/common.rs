@@ -384,6 +384,7 @@ pub fn hold(who: Actor, n: u128, ticket_type: TicketTypeId, count: u32, at: i64)
         ticket_type_id: ticket_type,
         seats: seats(count),
         hold_for: hold_for(),
+        admission: None,
         now: t(at),
     }
 }

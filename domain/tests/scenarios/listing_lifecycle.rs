@@ -319,6 +319,7 @@ fn nothing_can_be_held_on_a_cancelled_listing() {
             ticket_type_id: balcony(),
             seats: seats(1),
             hold_for: hold_for(),
+            admission: None,
             now: t(2),
         })
         .then_rejected(ListingError::ListingIsCancelled { at: t(1) });

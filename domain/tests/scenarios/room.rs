@@ -4,10 +4,10 @@
 use crate::common::*;
 use chrono::TimeDelta;
 use domain::listing::{
-    self, AdmitFromWaitingRoom, ExpireAdmission, HoldSeats, JoinWaitingRoom, ListingError,
-    ListingEvent, ListingState, OpenWaitingRoom, RoomSettings, SetWaitingRoom, Visit,
+    self, AdmissionProof, AdmitFromWaitingRoom, ExpireAdmission, HoldSeats, JoinWaitingRoom,
+    ListingError, ListingEvent, ListingState, OpenWaitingRoom, RoomSettings, SetWaitingRoom, Visit,
 };
-use domain::Actor;
+use domain::{Actor, ListingId};
 
 fn settings(rate: u32) -> RoomSettings {
     RoomSettings {
@@ -42,8 +42,55 @@ fn hold(who: Actor, n: u128, at: i64) -> HoldSeats {
         ticket_type_id: stalls(),
         seats: seats(1),
         hold_for: hold_for(),
+        admission: None,
         now: t(at),
     }
+}
+
+/// The token of `who`'s current admission in `events`' room, as the application passes
+/// it on once verified.
+fn token_of(events: &[ListingEvent], who: Actor) -> AdmissionProof {
+    match state(events)
+        .listing()
+        .unwrap()
+        .waiting_room()
+        .visit(who.user_id)
+    {
+        Some(Visit::Admitted {
+            granted_at,
+            expires_at,
+            ..
+        }) => AdmissionProof {
+            listing_id: listing_id(),
+            buyer: who.user_id,
+            granted_at,
+            expires_at,
+        },
+        other => panic!("{who:?} is not admitted: {other:?}"),
+    }
+}
+
+/// A hold by `who` with the token of their current admission.
+fn admitted_hold(events: &[ListingEvent], who: Actor, n: u128, at: i64) -> HoldSeats {
+    HoldSeats {
+        admission: Some(token_of(events, who)),
+        ..hold(who, n, at)
+    }
+}
+
+/// The room with `buyer(1)` let in at the opening (t(60), admitted until t(65)).
+fn one_let_in() -> Vec<ListingEvent> {
+    let mut events = room(1);
+    run(&mut events, join(buyer(1), 1));
+    run(
+        &mut events,
+        OpenWaitingRoom {
+            seed: 7,
+            now: t(60),
+        },
+    );
+    run(&mut events, AdmitFromWaitingRoom { now: t(60) });
+    events
 }
 
 /// Decides `command` on `events` and appends what it decided.
@@ -133,7 +180,8 @@ fn while_the_room_is_on_a_hold_needs_a_live_admission() {
     given(events.clone())
         .when(hold(second, 2, 60))
         .then_rejected(ListingError::StillWaiting { place: Some(0) });
-    run(&mut events, hold(first, 1, 61));
+    let first_hold = admitted_hold(&events, first, 1, 61);
+    run(&mut events, first_hold);
     // The admission lapses: a hold after it is refused, an early expiry too.
     given(events.clone())
         .when(ExpireAdmission {
@@ -161,7 +209,103 @@ fn while_the_room_is_on_a_hold_needs_a_live_admission() {
         .then_rejected(ListingError::AdmissionLapsed);
     // A minute after the opening the next buyer is let in.
     run(&mut events, AdmitFromWaitingRoom { now: t(61) });
-    run(&mut events, hold(second, 2, 61));
+    let second_hold = admitted_hold(&events, second, 2, 61);
+    run(&mut events, second_hold);
+}
+
+#[test]
+fn an_admitted_buyer_holds_only_with_the_token_of_their_own_live_admission() {
+    let events = one_let_in();
+    let token = token_of(&events, buyer(1));
+    assert_eq!(
+        (token.granted_at, token.expires_at),
+        (t(60), t(65)),
+        "the admission is named by its grant and its expiry"
+    );
+    let with = |admission: AdmissionProof| HoldSeats {
+        admission: Some(admission),
+        ..hold(buyer(1), 1, 61)
+    };
+    given(events.clone())
+        .when(hold(buyer(1), 1, 61))
+        .then_rejected(ListingError::AdmissionTokenRequired);
+    given(events.clone())
+        .when(with(AdmissionProof {
+            listing_id: ListingId::from_uuid(uuid::Uuid::from_u128(999)),
+            ..token
+        }))
+        .then_rejected(ListingError::AdmissionForAnotherListing);
+    given(events.clone())
+        .when(with(AdmissionProof {
+            buyer: buyer(2).user_id,
+            ..token
+        }))
+        .then_rejected(ListingError::AdmissionOfAnotherAccount);
+    given(events.clone())
+        .when(with(AdmissionProof {
+            expires_at: t(61),
+            ..token
+        }))
+        .then_rejected(ListingError::AdmissionTokenExpired { expires_at: t(61) });
+    given(events.clone())
+        .when(with(AdmissionProof {
+            granted_at: t(59),
+            ..token
+        }))
+        .then_rejected(ListingError::AdmissionSuperseded);
+    given(events)
+        .when(with(token))
+        .then(vec![held(1, buyer(1), stalls(), 1, 61)]);
+}
+
+#[test]
+fn a_token_of_an_earlier_admission_holds_nothing_after_the_room_starts_over() {
+    let mut events = one_let_in();
+    let earlier = token_of(&events, buyer(1));
+    // The organizer turns the room off and on again; the buyer joins and is let in anew.
+    for settings in [None, Some(settings(1))] {
+        run(
+            &mut events,
+            SetWaitingRoom {
+                actor: organizer(),
+                settings,
+                now: t(61),
+            },
+        );
+    }
+    run(&mut events, join(buyer(1), 62));
+    run(&mut events, AdmitFromWaitingRoom { now: t(62) });
+    let current = token_of(&events, buyer(1));
+    assert_ne!(earlier, current);
+    // The earlier token has not expired yet (t(65)), but it names another admission.
+    given(events.clone())
+        .when(HoldSeats {
+            admission: Some(earlier),
+            ..hold(buyer(1), 1, 63)
+        })
+        .then_rejected(ListingError::AdmissionSuperseded);
+    given(events)
+        .when(HoldSeats {
+            admission: Some(current),
+            ..hold(buyer(1), 1, 63)
+        })
+        .then(vec![held(1, buyer(1), stalls(), 1, 63)]);
+}
+
+#[test]
+fn while_the_buyer_is_still_in_line_the_line_is_what_the_refusal_says_token_or_not() {
+    let mut events = one_let_in();
+    run(&mut events, join(buyer(2), 61));
+    let borrowed = token_of(&events, buyer(1));
+    given(events)
+        .when(HoldSeats {
+            admission: Some(AdmissionProof {
+                buyer: buyer(2).user_id,
+                ..borrowed
+            }),
+            ..hold(buyer(2), 2, 61)
+        })
+        .then_rejected(ListingError::StillWaiting { place: Some(0) });
 }
 
 #[test]
@@ -283,8 +427,21 @@ fn the_room_cannot_open_early_or_twice_and_its_opening_time_is_then_fixed() {
         },
     );
     let _ = TimeDelta::zero();
-    given(events)
+    given(events.clone())
         .when(hold(buyer(5), 5, 62))
+        .then(vec![held(5, buyer(5), stalls(), 1, 62)]);
+    // With the room off, whatever token comes along is ignored.
+    let stray = AdmissionProof {
+        listing_id: ListingId::from_uuid(uuid::Uuid::from_u128(999)),
+        buyer: buyer(6).user_id,
+        granted_at: t(1),
+        expires_at: t(2),
+    };
+    given(events)
+        .when(HoldSeats {
+            admission: Some(stray),
+            ..hold(buyer(5), 5, 62)
+        })
         .then(vec![held(5, buyer(5), stalls(), 1, 62)]);
 }
 

@@ -132,6 +132,7 @@ impl Sale {
                 ticket_type_id: self.types[ty],
                 seats: seats(n),
                 hold_for: minutes(10),
+                admission: None,
                 now: self.now,
             }
             .into(),

@@ -51,7 +51,8 @@ impl Projection {
     }
 
     /// Applies a decoded batch, in order, to `tables`. Returns the listings whose
-    /// availability or details changed (catalog only).
+    /// availability or details changed (catalog) or whose waiting-room visits changed
+    /// (bookings); analytics reports none.
     pub async fn apply(
         self,
         db: &mut Db<'_>,
@@ -60,9 +61,7 @@ impl Projection {
     ) -> Result<Vec<String>, sqlx::Error> {
         match self {
             Self::Catalog => catalog::apply(db, tables, facts).await,
-            Self::Bookings => bookings::apply(db, tables, facts)
-                .await
-                .map(|()| Vec::new()),
+            Self::Bookings => bookings::apply(db, tables, facts).await,
             Self::Analytics => analytics::apply(db, tables, facts)
                 .await
                 .map(|()| Vec::new()),

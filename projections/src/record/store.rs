@@ -200,6 +200,11 @@ impl<R: Record> Rows<R> {
         self.rows.insert(key, row);
     }
 
+    /// The rows changed or added (those [`Rows::flush`] writes).
+    pub(crate) fn changed(&self) -> impl Iterator<Item = &R> {
+        self.dirty.iter().filter_map(|key| self.rows.get(key))
+    }
+
     /// Keys of the rows (loaded or new) that match.
     pub(crate) fn keys_where(&self, matches: impl Fn(&R) -> bool) -> Vec<R::Key> {
         let mut keys: Vec<R::Key> = self

@@ -6,25 +6,22 @@ use axum::extract::{Path, State};
 use axum::response::sse::{Event, Sse};
 use axum::Json;
 use chrono::{DateTime, TimeDelta, Utc};
-use domain::Actor;
-use eventlog::sql::Arg;
+use domain::listing::AdmissionProof;
+use domain::{Actor, ListingId};
 use futures::Stream;
 use http_kit::extract::AuthUser;
 use http_kit::openapi::problems;
 use http_kit::ApiError;
-use projections::read_row;
-use projections::record::{columns_of, read_rows};
-use projections::rows::VisitRow;
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
 
-use crate::access::{conn, path_id};
+use crate::access::path_id;
 use crate::error::QueryError;
+use crate::line::Status;
 use crate::params::Params;
-use crate::routes::listing::load;
 use crate::routes::stream::{permit, Watch};
 use crate::routes::AfterParam;
 use crate::state::QueryState;
@@ -64,14 +61,10 @@ pub struct RoomPlace {
     pub joined_at: Option<DateTime<Utc>>,
     /// When the caller's admission lapses (`admitted`).
     pub admission_expires_at: Option<DateTime<Utc>>,
-}
-
-read_row! {
-    /// How many waiting visits are before a visit in its line.
-    struct Ahead {
-        /// That count.
-        ahead: i64,
-    }
+    /// The signed proof of the caller's admission (`admitted`): send it as
+    /// `admission_token` with each hold on this listing until `admission_expires_at`. It
+    /// is good for this listing, this account and this admission only.
+    pub admission_token: Option<String>,
 }
 
 /// The caller's place in the listing's waiting room.
@@ -139,7 +132,9 @@ async fn my_place_stream(
     let read = move |state: QueryState, listing: String| async move {
         place_of(&state, &listing, &actor).await
     };
-    Ok(Watch::new(state, permit, id, changes, "place", first, read).into_sse())
+    // The counts come from the catalog, the line from the bookings projection.
+    let watch = Watch::new(state, permit, id, changes, "place", first, read);
+    Ok(watch.woken_by(&["catalog", "bookings"]).into_sse())
 }
 
 /// Reads `after`, waits for the read models a place is made of, and checks the id.
@@ -153,63 +148,59 @@ fn no_room(listing: &str) -> QueryError {
 }
 
 /// The caller's place in `listing`'s room with the catalog's position; None when the
-/// listing is not visible to them or has no waiting room.
+/// listing is not visible to them or has no waiting room. Read from the room's line in
+/// memory ([`crate::line`]), rebuilt once whenever the read models moved.
 async fn place_of(
     state: &QueryState,
     listing: &str,
     actor: &Actor,
 ) -> Result<Option<(RoomPlace, i64)>, QueryError> {
-    let Some((detail, position)) = load(state, listing, Some(actor)).await? else {
+    let Some(line) = state.lines.line(&state.log, listing).await? else {
         return Ok(None);
     };
-    let Some(room) = detail.waiting_room else {
+    if !line.visible_to(actor) {
         return Ok(None);
-    };
-    let mut conn = conn(state).await?;
-    // Row values order the line as the domain does: (phase, rank or arrival, buyer).
-    let sql = format!(
-        "SELECT {}, (SELECT COUNT(*) FROM rm_room_visits o \
-           WHERE o.listing_id = v.listing_id AND o.status = 'waiting' \
-           AND (o.line_phase, o.line_key, o.buyer) < (v.line_phase, v.line_key, v.buyer)) \
-           AS ahead \
-         FROM rm_room_visits v WHERE v.visit_id = $1",
-        columns_of::<VisitRow>("v")
-    );
-    let key = format!("{listing}/{}", actor.user_id);
-    let rows = conn.db().rows(&sql, vec![Arg::from(key)]).await?;
-    let visit = read_rows::<(VisitRow, Ahead)>(&rows)?.pop();
-    let opened_at = room.opened_at;
+    }
+    let buyer = Uuid::from(actor.user_id);
+    let visit = line.visit(buyer);
+    let room = line.room;
+    let opened_at = room.opened_at.map(time);
     let rate = room.admitted_per_minute.max(1);
-    let waiting_after_opening = |v: &VisitRow| v.status == "waiting" && opened_at.is_some();
-    let ahead = visit
-        .as_ref()
-        .filter(|(v, _)| waiting_after_opening(v))
-        .map(|(_, a)| a.ahead);
+    let ahead = opened_at.and(line.ahead(buyer));
     // The k-th in line is let in once the rate's budget since the opening covers every
     // admission already granted (less those given back) and k - 1 more.
     let estimated_admission_at = opened_at.zip(ahead).map(|(opened_at, ahead)| {
-        let needed = (room.admitted - room.unused + ahead).max(0);
+        let needed = (line.admitted() - line.unused() + ahead).max(0);
         let ms = (needed * 60_000).div_euclid(rate) + i64::from((needed * 60_000) % rate != 0);
         (opened_at + TimeDelta::milliseconds(ms)).max(state.clock.now())
     });
+    let admitted = visit
+        .filter(|v| v.status == Status::Admitted)
+        .and_then(|v| Some((time(v.admitted_at?), time(v.expires_at?))));
+    let admission_token = admitted
+        .map(|(granted_at, expires_at)| {
+            state.keys.admission_token(&AdmissionProof {
+                listing_id: ListingId::from(line.listing),
+                buyer: actor.user_id,
+                granted_at,
+                expires_at,
+            })
+        })
+        .transpose()
+        .map_err(ApiError::Internal)?;
     let place = RoomPlace {
-        listing_id: detail.id,
-        status: visit
-            .as_ref()
-            .map_or("not_joined".to_owned(), |(v, _)| v.status.clone()),
+        listing_id: line.listing,
+        status: visit.map_or("not_joined", |v| v.status.as_str()).to_owned(),
         place: ahead.map(|a| a + 1),
         ahead,
-        waiting: room.waiting,
-        opens_at: room.opens_at,
+        waiting: line.waiting(),
+        opens_at: time(room.opens_at),
         opened_at,
         admitted_per_minute: room.admitted_per_minute,
         estimated_admission_at,
-        joined_at: visit.as_ref().map(|(v, _)| time(v.joined_at)),
-        admission_expires_at: visit
-            .as_ref()
-            .filter(|(v, _)| v.status == "admitted")
-            .and_then(|(v, _)| v.expires_at)
-            .map(time),
+        joined_at: visit.map(|v| time(v.joined_at)),
+        admission_expires_at: admitted.map(|(_, expires_at)| expires_at),
+        admission_token,
     };
-    Ok(Some((place, position)))
+    Ok(Some((place, line.position)))
 }

@@ -115,6 +115,8 @@ pub(crate) struct Watch<T> {
     listing: String,
     state: QueryState,
     changes: broadcast::Receiver<ListingsChanged>,
+    /// The projections whose changes to the listing wake it.
+    sources: &'static [&'static str],
     event: &'static str,
     read: Read<T>,
     last: Option<String>,
@@ -123,8 +125,9 @@ pub(crate) struct Watch<T> {
 
 impl<T: Serialize + Send + 'static> Watch<T> {
     /// A stream of `event`s about `listing`: `first` at once, then `read`'s value each
-    /// time it differs from the last one sent. `changes` must be subscribed before
-    /// `first` was read, so no change between the two is missed.
+    /// time it differs from the last one sent, read again whenever the catalog changed
+    /// the listing (see [`Watch::woken_by`]) and every [`RECHECK`]. `changes` must be
+    /// subscribed before `first` was read, so no change between the two is missed.
     pub(crate) fn new<F, Fut>(
         state: QueryState,
         permit: tokio::sync::OwnedSemaphorePermit,
@@ -144,11 +147,18 @@ impl<T: Serialize + Send + 'static> Watch<T> {
             listing,
             state,
             changes,
+            sources: &["catalog"],
             event,
             read: Box::new(move |state, listing| read(state, listing).boxed()),
             last: None,
             first: Some(first),
         }
+    }
+
+    /// The same stream, woken by changes of the listing in any of the `sources`
+    /// projections.
+    pub(crate) fn woken_by(self, sources: &'static [&'static str]) -> Self {
+        Self { sources, ..self }
     }
 
     /// The Server-Sent Events response, with keep-alive comments.
@@ -193,14 +203,22 @@ impl<T: Serialize + Send + 'static> Watch<T> {
         }
     }
 
-    /// Returns when this listing changed in this process, or after [`RECHECK`].
+    /// Returns when this listing changed in this process, or after [`RECHECK`]. Every
+    /// announcement heard moves the followed checkpoints first, so the read that follows
+    /// does not take an answer kept from before the change.
     async fn wait(&mut self) {
         let deadline = (Instant::now() + RECHECK).min(self.ends_at);
         loop {
             match tokio::time::timeout_at(deadline, self.changes.recv()).await {
                 Err(_elapsed) => return,
-                Ok(Ok(change)) if change.listings.contains(&self.listing) => return,
-                Ok(Ok(_)) => {}
+                Ok(Ok(change)) => {
+                    self.state.cache.checkpoints().heard(&change);
+                    if self.sources.contains(&change.projection)
+                        && change.listings.contains(&self.listing)
+                    {
+                        return;
+                    }
+                }
                 Ok(Err(RecvError::Lagged(_))) => return,
                 Ok(Err(RecvError::Closed)) => {
                     tokio::time::sleep_until(deadline).await;

@@ -1292,6 +1292,13 @@ export interface components {
              * @description How many seats (1 to the listing's maximum per booking).
              */
             seats: number;
+            /**
+             * @description While the listing's waiting room is on: the `admission_token` the caller's place
+             *     in the room shows once they are let in (`GET /listings/{id}/waiting_room/me`), valid
+             *     for this listing and account until the admission lapses. Ignored when the room is
+             *     off.
+             */
+            admission_token?: string | null;
         };
         /** @description Seats are held for the caller until `expires_at`. */
         HoldCreated: {
@@ -2142,6 +2149,12 @@ export interface components {
              * @description When the caller's admission lapses (`admitted`).
              */
             admission_expires_at?: string | null;
+            /**
+             * @description The signed proof of the caller's admission (`admitted`): send it as
+             *     `admission_token` with each hold on this listing until `admission_expires_at`. It
+             *     is good for this listing, this account and this admission only.
+             */
+            admission_token?: string | null;
         };
         /** @description When tickets may be bought. */
         SalesBody: {

@@ -5,6 +5,9 @@ import { keyed, readAfter, wrote } from "../api/commands";
 import { AttemptKeys } from "../api/idempotency";
 import type { components } from "../api/schema";
 
+/** What a hold sends: the ticket type, the seats and, through a waiting room, the admission token. */
+export type HoldBody = components["schemas"]["HoldBody"];
+
 /** A hold or waitlist offer of the caller, as `GET /me/holds` answers. */
 export type MyHold = components["schemas"]["MyHold"];
 
@@ -35,7 +38,7 @@ export function useMyHolds(enabled = true) {
 export function useHoldSeats(listingId: string) {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (body: { ticket_type_id: string; seats: number }) =>
+    mutationFn: (body: HoldBody) =>
       keyed(holdKeys, { listingId, ...body }, (key) =>
         api.POST("/api/v1/listings/{listing_id}/holds", {
           params: { path: { listing_id: listingId } },

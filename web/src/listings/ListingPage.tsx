@@ -1,5 +1,6 @@
 // One listing: details in its own time zone, ticket types with free/held/sold counts
-// that move live (SSE), a form to hold seats, and the waitlist for sold-out types.
+// that move live (SSE), a form to hold seats (through a waiting room, with the admission
+// token from the live place), and the waitlist for sold-out types.
 import { useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useSession } from "../account/useSession";
@@ -11,7 +12,7 @@ import { formatTime, money } from "../ui/format";
 import { QueryView } from "../ui/states";
 import { SeatsBadge } from "./ListingCard";
 import { useListing, useLiveAvailability, type Listing, type LiveState } from "./queries";
-import { useLivePlace } from "./place";
+import { admissionToken, useLivePlace } from "./place";
 import { WaitingRoom } from "./WaitingRoom";
 
 function LiveBadge({ state }: { state: LiveState }) {
@@ -53,7 +54,8 @@ function TicketTypes({ listing }: { listing: Listing }) {
   );
 }
 
-function HoldForm({ listing }: { listing: Listing }) {
+/** Holds seats; through a waiting room, with the admission token the place stream gave. */
+function HoldForm({ listing, admissionToken }: { listing: Listing; admissionToken?: string }) {
   const open = listing.ticket_types.filter((t) => t.free > 0);
   const [typeId, setTypeId] = useState(open[0]?.id ?? "");
   const [seats, setSeats] = useState(1);
@@ -63,7 +65,7 @@ function HoldForm({ listing }: { listing: Listing }) {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     hold.mutate(
-      { ticket_type_id: typeId, seats },
+      { ticket_type_id: typeId, seats, ...(admissionToken ? { admission_token: admissionToken } : {}) },
       { onSuccess: (h) => navigate(`/checkout/${listing.id}/${h.hold_id}`) },
     );
   };
@@ -168,7 +170,7 @@ function Detail({ listing, live }: { listing: Listing; live: LiveState }) {
         <div className="card">
           <h2 className="flush">Book</h2>
           {session ? (
-            <HoldForm key={room.place?.status ?? "none"} listing={listing} />
+            <HoldForm key={room.place?.status ?? "none"} listing={listing} admissionToken={admissionToken(room.place)} />
           ) : (
             <p>
               <Link to={`/login?next=/listings/${listing.id}`}>Log in</Link> or{" "}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseEvents, placeText, progress, type RoomPlace } from "./place";
+import { admissionToken, parseEvents, placeText, progress, type RoomPlace } from "./place";
 
 const base: RoomPlace = {
   listing_id: "l",
@@ -13,6 +13,7 @@ const base: RoomPlace = {
   estimated_admission_at: null,
   joined_at: "2026-06-01T09:00:00Z",
   admission_expires_at: null,
+  admission_token: null,
 };
 
 describe("parseEvents", () => {
@@ -51,5 +52,15 @@ describe("progress", () => {
     expect(progress(10, 4)).toBeCloseTo(0.6);
     expect(progress(10, 0)).toBe(1);
     expect(progress(0, 0)).toBe(1);
+  });
+});
+
+describe("admissionToken", () => {
+  it("is the place's token while the buyer is let in, and nothing otherwise", () => {
+    const admitted = { ...base, status: "admitted", admission_expires_at: "2026-06-01T09:15:00Z", admission_token: "t.o.k" };
+    expect(admissionToken(admitted)).toBe("t.o.k");
+    expect(admissionToken({ ...admitted, status: "expired" })).toBeUndefined();
+    expect(admissionToken(base)).toBeUndefined();
+    expect(admissionToken(null)).toBeUndefined();
   });
 });

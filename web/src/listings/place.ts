@@ -61,6 +61,11 @@ export function placeText(place: RoomPlace, now: number = Date.now()): string {
     : `You are number ${place.place} in line, ${place.ahead} ahead of you.${estimate}`;
 }
 
+/** The admission token a hold must carry now: the place's, while it says the buyer is let in. */
+export function admissionToken(place: RoomPlace | null): string | undefined {
+  return place?.status === "admitted" ? (place.admission_token ?? undefined) : undefined;
+}
+
 /** How far through the line, 0 to 1: the share of those ahead at the first sight who are gone. */
 export function progress(firstAhead: number | null, ahead: number | null | undefined): number {
   if (ahead == null || firstAhead == null) return 0;

@@ -1,4 +1,5 @@
-//! `POST /listings/{listing_id}/holds`: hold seats until the hold expires.
+//! `POST /listings/{listing_id}/holds`: hold seats until the hold expires (through the
+//! waiting room, with its admission token).
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -26,6 +27,12 @@ pub(crate) struct HoldBody {
     #[serde(deserialize_with = "http_kit::extract::int32")]
     #[schema(minimum = 1, maximum = 100)]
     seats: u32,
+    /// While the listing's waiting room is on: the `admission_token` the caller's place
+    /// in the room shows once they are let in (`GET /listings/{id}/waiting_room/me`), valid
+    /// for this listing and account until the admission lapses. Ignored when the room is
+    /// off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    admission_token: Option<String>,
 }
 
 /// Holds seats of one ticket type for the caller until the hold expires.
@@ -70,8 +77,10 @@ pub(super) async fn hold(
         async {
             let seats = SeatCount::new(body.seats).map_err(|e| ApiError::field("seats", e))?;
             let ticket_type_id = TicketTypeId::from(body.ticket_type_id);
+            let token = body.admission_token.as_deref();
             let held =
-                commands::holds::hold(&state, actor, listing_id, ticket_type_id, seats).await?;
+                commands::holds::hold(&state, actor, listing_id, ticket_type_id, seats, token)
+                    .await?;
             Ok(held)
         },
     )

@@ -133,19 +133,24 @@ async fn load(db: &mut Db<'_>, tables: &Tables, keys: &Keys) -> Result<BookingsR
     Ok(rows)
 }
 
-/// Applies a batch.
+/// Applies a batch; returns the listings whose waiting-room visits it changed.
 pub(crate) async fn apply(
     db: &mut Db<'_>,
     tables: &Tables,
     facts: &[(i64, Fact)],
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<String>, sqlx::Error> {
     let mut rows = load(db, tables, &keys_of(facts)).await?;
     fold(&mut rows, facts);
+    let rooms: BTreeSet<String> = rows
+        .visits
+        .changed()
+        .map(|visit| visit.listing_id.clone())
+        .collect();
     rows.holds.flush(db, tables).await?;
     rows.bookings.flush(db, tables).await?;
     rows.tickets.flush(db, tables).await?;
     rows.entries.flush(db, tables).await?;
     rows.people.flush(db, tables).await?;
     rows.visits.flush(db, tables).await?;
-    Ok(())
+    Ok(rooms.into_iter().collect())
 }

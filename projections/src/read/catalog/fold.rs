@@ -98,6 +98,7 @@ fn drafted(id: &str, organizer_id: &UserId, total_capacity: Option<i64>) -> List
         room_waiting: 0,
         room_admitted: 0,
         room_unused: 0,
+        room_position: 0,
     }
 }
 
@@ -133,6 +134,21 @@ impl ListingRow {
     }
 }
 
+/// Whether `event` changes the waiting room's visits (the bookings projection's
+/// `rm_room_visits`) or its settings.
+fn changes_room(event: &ListingEvent) -> bool {
+    use ListingEvent as E;
+    matches!(
+        event,
+        E::WaitingRoomSet { .. }
+            | E::WaitingRoomJoined { .. }
+            | E::WaitingRoomOpened { .. }
+            | E::AdmissionGranted { .. }
+            | E::AdmissionExpired { .. }
+            | E::ListingCancelled { .. }
+    )
+}
+
 /// Applies one event of listing `id`, at log `position`.
 fn evolve(rows: &mut CatalogRows, id: &str, position: i64, event: &ListingEvent) {
     let CatalogRows {
@@ -157,6 +173,9 @@ fn evolve(rows: &mut CatalogRows, id: &str, position: i64, event: &ListingEvent)
     };
     listing.version += 1;
     listing.position = position;
+    if changes_room(event) {
+        listing.room_position = position;
+    }
     let seats_of = |n: &SeatCount| i64::from(n.get());
     let mut change = |type_id: &TicketTypeId, f: &dyn Fn(&mut TypeRow)| {
         let key = (id.to_owned(), type_id.to_string());
@@ -394,6 +413,23 @@ mod tests {
         let row = listing(&rows, &sale);
         assert_eq!((row.capacity, row.seats_free, row.seats_sold), (4, 1, 3));
         assert_eq!((row.min_price, row.max_price), (Some(2500), Some(2500)));
+    }
+
+    #[test]
+    fn the_room_position_follows_the_rooms_events_only() {
+        let mut sale = Sale::new(&[4], None);
+        let rows = folded(CatalogRows::default(), &sale.take());
+        assert_eq!(listing(&rows, &sale).room_position, 0);
+        let joined = ListingEvent::WaitingRoomJoined {
+            buyer: buyer().user_id,
+            at: chrono::Utc::now(),
+        };
+        let rows = folded(rows, &[(50, Fact::Listing(sale.id, joined))]);
+        assert_eq!(listing(&rows, &sale).room_position, 50);
+        sale.hold(buyer(), 0, 1);
+        let rows = folded(rows, &sale.take());
+        let row = listing(&rows, &sale);
+        assert_eq!((row.room_position, row.position == 50), (50, false));
     }
 
     #[test]

@@ -45,6 +45,7 @@ record! {
         room_waiting: i64,
         room_admitted: i64,
         room_unused: i64,
+        room_position: i64,
     }
 }
 
