@@ -25,6 +25,7 @@ mod error;
 mod log;
 mod plan;
 mod prepare;
+mod recent;
 pub mod sql;
 mod subscription;
 pub mod testing;

@@ -14,6 +14,7 @@ use tracing::warn;
 use crate::backend::{postgres, Pool, RawEvent};
 use crate::error::{AppendError, LogError};
 use crate::prepare::prepare;
+use crate::recent::Recent;
 use crate::subscription::Subscription;
 use crate::tx::LogTx;
 use crate::types::{
@@ -89,6 +90,9 @@ struct Inner {
     rebuildable: Pool,
     backend: Backend,
     writer: mpsc::Sender<Job>,
+    /// What this process's writer committed last (None with upcasters: the window holds
+    /// events as appended, and an upcaster may change how they read).
+    recent: Option<Arc<Recent>>,
     head: watch::Sender<i64>,
     options: LogOptions,
     // Dropped with the log; its receiver stops the PostgreSQL listener task.
@@ -110,13 +114,15 @@ impl EventLog {
         if let Pool::Postgres(pg) = &pool {
             spawn_listener(pg, head.clone(), stopped).await?;
         }
-        let writer = writer::spawn(pool.clone(), head.clone());
+        let recent = options.upcasters.is_empty().then(Arc::default);
+        let writer = writer::spawn(pool.clone(), head.clone(), recent.clone());
         Ok(Self {
             inner: Arc::new(Inner {
                 pool,
                 rebuildable,
                 backend,
                 writer,
+                recent,
                 head,
                 options,
                 _stop_listener: stop,
@@ -231,9 +237,31 @@ impl EventLog {
         })
     }
 
-    /// Up to `limit` events after position `after`, in position order.
+    /// Up to `limit` events after position `after`, in position order. Events this
+    /// process committed a moment ago come from memory (see `recent.rs`), the rest from
+    /// the database; both read the same.
     pub async fn read_all(&self, after: i64, limit: usize) -> Result<Vec<StoredEvent>, LogError> {
-        let raws = self.inner.pool.read_all(after, clamp(limit)).await?;
+        let limit = clamp(limit);
+        let wanted = usize::try_from(limit).unwrap_or(usize::MAX);
+        let kept = self
+            .inner
+            .recent
+            .as_ref()
+            .and_then(|recent| recent.read(after, wanted));
+        let Some(mut events) = kept else {
+            return self.read_stored(after, limit).await;
+        };
+        // The window ends where this process last wrote; others may have written since.
+        let last = events.last().map_or(after, |e| e.position);
+        if events.len() < wanted && last < *self.inner.head.borrow() {
+            let rest = i64::try_from(wanted - events.len()).unwrap_or(limit);
+            events.extend(self.read_stored(last, rest).await?);
+        }
+        Ok(events)
+    }
+
+    async fn read_stored(&self, after: i64, limit: i64) -> Result<Vec<StoredEvent>, LogError> {
+        let raws = self.inner.pool.read_all(after, limit).await?;
         raws.into_iter().map(|r| self.decode(r)).collect()
     }
 

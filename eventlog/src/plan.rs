@@ -37,6 +37,8 @@ pub(crate) struct Row {
 pub(crate) struct Plan {
     pub rows: Vec<Row>,
     pub head: i64,
+    /// When the rows are recorded (what reading them back gives).
+    pub recorded_at: DateTime<Utc>,
     pub results: Vec<Result<AppendOutcome, AppendError>>,
 }
 
@@ -66,6 +68,7 @@ pub(crate) fn plan(
     Plan {
         rows,
         head,
+        recorded_at: now,
         results,
     }
 }

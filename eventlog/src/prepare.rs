@@ -7,9 +7,10 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::error::AppendError;
-use crate::types::{ExpectedVersion, StreamAppend, StreamId, MAX_EVENT_TYPE_LEN};
+use crate::types::{ExpectedVersion, Metadata, StreamAppend, StreamId, MAX_EVENT_TYPE_LEN};
 
-/// One event, validated, with its payload and metadata as JSON text.
+/// One event, validated, with its payload and metadata as JSON text (and as given, for
+/// the log's window of recent events).
 #[derive(Debug, Clone)]
 pub(crate) struct PreparedEvent {
     pub event_id: Uuid,
@@ -17,6 +18,8 @@ pub(crate) struct PreparedEvent {
     pub schema_version: u32,
     pub payload: String,
     pub metadata: String,
+    pub payload_value: Value,
+    pub metadata_value: Metadata,
 }
 
 /// One stream's part of an append, validated.
@@ -86,6 +89,8 @@ pub(crate) fn prepare(
                 schema_version: event.schema_version,
                 payload,
                 metadata: metadata_value.to_string(),
+                payload_value: event.payload,
+                metadata_value: event.metadata,
             });
         }
         prepared.push(PreparedStream {

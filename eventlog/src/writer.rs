@@ -2,7 +2,9 @@
 //! decides them together under the log-head lock and commits them in one transaction.
 //! Concurrent appenders then share one durable flush instead of queueing for one each.
 
-use chrono::Utc;
+use std::sync::Arc;
+
+use chrono::{SubsecRound, Utc};
 use tokio::sync::{mpsc, oneshot, watch};
 use tracing::warn;
 use uuid::Uuid;
@@ -11,7 +13,8 @@ use crate::backend::{Pool, Tx};
 use crate::error::{AppendError, LogError};
 use crate::plan::{self, Plan};
 use crate::prepare::Prepared;
-use crate::types::{AppendOutcome, Receipt};
+use crate::recent::Recent;
+use crate::types::{AppendOutcome, Receipt, StoredEvent};
 
 /// Most appends decided in one transaction.
 const MAX_JOBS: usize = 512;
@@ -26,14 +29,29 @@ pub(crate) struct Job {
     pub reply: oneshot::Sender<Result<AppendOutcome, AppendError>>,
 }
 
-/// Starts the writer task; it stops when every sender is dropped.
-pub(crate) fn spawn(pool: Pool, head: watch::Sender<i64>) -> mpsc::Sender<Job> {
+/// Starts the writer task; it stops when every sender is dropped. It adds what it commits
+/// to `recent` (when given) before it raises `head`.
+pub(crate) fn spawn(
+    pool: Pool,
+    head: watch::Sender<i64>,
+    recent: Option<Arc<Recent>>,
+) -> mpsc::Sender<Job> {
     let (tx, rx) = mpsc::channel(4 * MAX_JOBS);
-    tokio::spawn(run(pool, rx, head));
+    tokio::spawn(run(pool, rx, head, recent));
     tx
 }
 
-async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64>) {
+async fn run(
+    pool: Pool,
+    mut queue: mpsc::Receiver<Job>,
+    head: watch::Sender<i64>,
+    recent: Option<Arc<Recent>>,
+) {
+    let remember = |jobs: &[&Job], plan: &Plan| {
+        if let Some(recent) = &recent {
+            recent.push(committed(jobs, plan));
+        }
+    };
     while let Some(first) = queue.recv().await {
         let mut events = count(&first.prepared);
         let mut jobs = vec![first];
@@ -48,6 +66,7 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
         }
         match commit(&pool, &jobs.iter().collect::<Vec<_>>()).await {
             Ok(plan) => {
+                remember(&jobs.iter().collect::<Vec<_>>(), &plan);
                 head.send_if_modified(|h| raise(h, plan.head));
                 for (job, result) in jobs.into_iter().zip(plan.results) {
                     let _ = job.reply.send(result);
@@ -60,6 +79,7 @@ async fn run(pool: Pool, mut queue: mpsc::Receiver<Job>, head: watch::Sender<i64
                 for job in jobs {
                     let result = match commit(&pool, &[&job]).await {
                         Ok(plan) => {
+                            remember(&[&job], &plan);
                             head.send_if_modified(|h| raise(h, plan.head));
                             plan.results
                                 .into_iter()
@@ -116,11 +136,43 @@ pub(crate) async fn decide_in(tx: &mut Tx, batch: &[&Prepared]) -> Result<Plan, 
     streams.dedup();
     let existing = tx.existing(&ids).await?;
     let versions = tx.versions(&streams).await?;
-    let plan = plan::plan(head, batch, existing, versions, Utc::now());
+    // Microseconds: what both backends store, so an event read back equals the one kept.
+    let now = Utc::now().trunc_subsecs(6);
+    let plan = plan::plan(head, batch, existing, versions, now);
     if !plan.rows.is_empty() {
         tx.insert(&plan.rows, plan.head).await?;
     }
     Ok(plan)
+}
+
+/// The events `plan` wrote for `jobs`, as a read would return them, each with its size.
+fn committed(jobs: &[&Job], plan: &Plan) -> Vec<(StoredEvent, usize)> {
+    let mut events = Vec::with_capacity(plan.rows.len());
+    for (job, result) in jobs.iter().zip(&plan.results) {
+        let Ok(outcome) = result else { continue };
+        if outcome.replayed {
+            continue;
+        }
+        let prepared = job
+            .prepared
+            .iter()
+            .flat_map(|stream| stream.events.iter().map(move |event| (stream, event)));
+        for ((stream, event), written) in prepared.zip(&outcome.written) {
+            let stored = StoredEvent {
+                position: written.position,
+                stream_id: stream.stream_id.clone(),
+                stream_version: written.stream_version,
+                event_id: event.event_id,
+                event_type: event.event_type.clone(),
+                schema_version: event.schema_version,
+                payload: event.payload_value.clone(),
+                metadata: event.metadata_value.clone(),
+                recorded_at: plan.recorded_at,
+            };
+            events.push((stored, event.payload.len() + event.metadata.len()));
+        }
+    }
+    events
 }
 
 fn count(prepared: &Prepared) -> usize {
