@@ -34,7 +34,15 @@ impl Intake {
         events: &[StoredEvent],
         checkpoint: Option<&str>,
     ) -> Result<(), NotifierError> {
-        let mut tx = self.log.begin().await?;
+        // From the log, what an event caused commits with the checkpoint: a power cut that
+        // loses both makes the notifier take the events in again, so that commit need
+        // not wait for the disk. From Kafka, the offset is committed to the broker after
+        // this returns, so the rows must be on disk first.
+        let mut tx = if checkpoint.is_some() {
+            self.log.begin_rebuildable().await?
+        } else {
+            self.log.begin().await?
+        };
         let mut recorded = 0;
         for event in events {
             recorded += ingest(
