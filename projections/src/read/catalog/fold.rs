@@ -24,17 +24,42 @@ pub(crate) struct CatalogRows {
 
 impl CatalogRows {
     /// Rows as loaded from the tables.
+    #[cfg(test)]
     pub(crate) fn loaded(listings: Vec<ListingRow>, types: Vec<TypeRow>) -> Self {
         let mut rows = Self::default();
         rows.listings.extend(listings);
-        for t in &types {
-            rows.types_of
-                .entry(t.listing_id.clone())
-                .or_default()
-                .push(t.ticket_type_id.clone());
-        }
-        rows.types.extend(types);
+        let added = rows.types.extend(types);
+        rows.loaded_types(added);
         rows
+    }
+
+    /// Rows for a replay's empty copies (see [`Rows::fresh`]).
+    pub(crate) fn fresh() -> Self {
+        Self {
+            listings: Rows::fresh(),
+            types: Rows::fresh(),
+            types_of: BTreeMap::new(),
+        }
+    }
+
+    /// Notes ticket types just loaded (by key) as their listings' own.
+    pub(crate) fn loaded_types(&mut self, keys: Vec<(String, String)>) {
+        for (listing, ticket_type) in keys {
+            self.types_of.entry(listing).or_default().push(ticket_type);
+        }
+    }
+
+    /// Rows held.
+    pub(crate) fn len(&self) -> usize {
+        self.listings.len() + self.types.len()
+    }
+
+    /// Forgets every row (flushed before): listings and their types go together, since
+    /// `types_of` lists a held listing's types.
+    pub(crate) fn evict(&mut self) {
+        self.listings.evict();
+        self.types.evict();
+        self.types_of.clear();
     }
 }
 
