@@ -34,6 +34,9 @@ struct Args {
     /// Also replay each projection alone and print its rate (where the time goes).
     #[arg(long)]
     each: bool,
+    /// Only seed, scan and replay: skip the query measurements.
+    #[arg(long)]
+    replay_only: bool,
     /// Concurrent readers of the query measurements.
     #[arg(long, default_value_t = 64)]
     readers: usize,
@@ -84,6 +87,20 @@ async fn raw_scan(log: &EventLog) -> anyhow::Result<(u64, f64)> {
         count += events.len() as u64;
     }
     Ok((count, count as f64 / started.elapsed().as_secs_f64()))
+}
+
+/// The process's peak resident memory (`VmHWM`) in MiB, if Linux reports it.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Starts measuring the peak resident memory afresh (Linux: `5` to `clear_refs`), so the
+/// seeding's peak does not hide the replay's. Returns whether it could.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// Times `GET {url}{path(worker, round)}` from `readers` clients.
@@ -156,15 +173,19 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
         scan_rate,
         "events",
     );
+    let measured_rss = reset_peak_rss();
     let progress =
         projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
     println!(
-        "  replay: {} events in {:.1}s (of which the final swap {:.2}s), swapped: {}",
+        "  replay: {} events in {:.1}s (of which the final swap {:.2}s), swapped: {:?}",
         progress.events,
         progress.elapsed.as_secs_f64(),
         progress.swap.as_secs_f64(),
-        progress.swapped
+        progress.swapped_by
     );
+    if let Some(rss) = peak_rss_mib().filter(|_| measured_rss) {
+        println!("  peak RSS of the process during the replay: {rss:.0} MiB");
+    }
     let replay_rate = progress.rate();
     bench::row(
         "replay of every projection (catalog, bookings, analytics)",
@@ -220,6 +241,10 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
         }
     }
 
+    if args.replay_only {
+        drop(db);
+        return Ok(());
+    }
     let app = bench::app::start(log.clone(), ApiConfig::default(), true).await?;
     let written = settle(&log, &app.projections).await?;
     println!(
