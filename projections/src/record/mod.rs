@@ -8,7 +8,7 @@ mod store;
 
 use eventlog::sql::{AnyRow, Arg};
 
-pub(crate) use store::{evict_largest, load_all, Rows};
+pub(crate) use store::{evict_largest, load_all, Held, Rows};
 
 /// Where a projection writes: the live tables, or the fresh copies a replay builds.
 #[derive(Debug, Clone, Default)]

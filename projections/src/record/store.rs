@@ -365,21 +365,45 @@ impl<R: Record> Rows<R> {
     }
 }
 
-/// One table's rows, whatever their type: for forgetting the largest first.
-pub(crate) trait Held {
+/// One table's rows, whatever their type: for forgetting the largest first, and for
+/// writing a replay's tables side by side.
+pub(crate) trait Held: Send {
+    /// The live table.
+    fn table(&self) -> &'static str;
     /// Rows held.
     fn held(&self) -> usize;
     /// Forgets them (see [`Rows::evict`]).
     fn forget(&mut self);
+    /// Writes the changed ones (see [`Rows::flush`]).
+    fn write<'a, 'c: 'a>(
+        &'a mut self,
+        db: &'a mut Db<'c>,
+        tables: &'a Tables,
+    ) -> futures::future::BoxFuture<'a, Result<(), sqlx::Error>>;
 }
 
-impl<R: Record> Held for Rows<R> {
+impl<R: Record + Send + Sync> Held for Rows<R>
+where
+    R::Key: Send + Sync,
+{
+    fn table(&self) -> &'static str {
+        R::TABLE
+    }
+
     fn held(&self) -> usize {
         self.len()
     }
 
     fn forget(&mut self) {
         self.evict();
+    }
+
+    fn write<'a, 'c: 'a>(
+        &'a mut self,
+        db: &'a mut Db<'c>,
+        tables: &'a Tables,
+    ) -> futures::future::BoxFuture<'a, Result<(), sqlx::Error>> {
+        Box::pin(self.flush(db, tables))
     }
 }
 

@@ -151,6 +151,9 @@ pub(crate) async fn build_indexes(
     copy: &str,
 ) -> Result<(), sqlx::Error> {
     if db.is_postgres() {
+        // Sorts in memory rather than in temporary files, for this transaction only.
+        db.exec_script("SET LOCAL maintenance_work_mem = '128MB'")
+            .await?;
         for (_, sql) in secondary_indexes(db, table).await? {
             db.exec_script(&rename_ddl(&sql, table, copy)).await?;
         }

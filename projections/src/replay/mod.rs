@@ -24,7 +24,7 @@ use eventlog::EventLog;
 use crate::decode::decode_all;
 use crate::error::ProjectionError;
 use crate::read::Projection;
-use crate::record::Tables;
+use crate::record::{Held, Tables};
 use crate::status::checkpoint_name;
 use copies::copy_name;
 use model::Model;
@@ -52,6 +52,9 @@ pub struct Progress {
     pub swap: Duration,
     /// How the copies were put in place (the last call).
     pub swapped_by: Option<Swapped>,
+    /// How long writing the rows held at the end of the fill and indexing the copies took
+    /// (the last call).
+    pub written: Duration,
 }
 
 impl Progress {
@@ -114,43 +117,30 @@ pub async fn replay_holding(
         swapped: false,
         swap: Duration::ZERO,
         swapped_by: None,
+        written: Duration::ZERO,
     };
-    // Fold the log while the live tables keep serving. The next batch is read and decoded
-    // on another task while this one is folded.
-    let mut next = prefetch(log.clone(), 0, batch);
-    loop {
-        let fetched = match next.await {
-            Ok(fetched) => fetched?,
-            // The reading task panicked: carry the panic on here.
-            Err(error) => std::panic::resume_unwind(error.into_panic()),
-        };
-        let applied = fetched.count;
-        let Some(last) = fetched.last else { break };
-        next = prefetch(log.clone(), last, batch);
+    // Fold the log while the live tables keep serving: one task reads batches, another
+    // decodes them, and this one folds, each a batch ahead of the next.
+    let (mut batches, reading, decoding) = pipeline(log, batch);
+    while let Some(fetched) = batches.recv().await {
+        let fetched = fetched?;
         fill(log, &mut replayed, &fetched, held_rows, &mut state).await?;
-        state.elapsed = started.elapsed();
-        if applied < batch {
-            state.head = log.head().await?.max(state.position);
+        if let Some(head) = fetched.head {
+            state.head = state.head.max(head);
         }
+        state.elapsed = started.elapsed();
         progress(state);
-        if applied < batch && state.position >= state.head {
-            break;
+    }
+    for task in [reading, decoding] {
+        // A task that panicked closed its channel early: carry the panic on here.
+        if let Err(error) = task.await {
+            std::panic::resume_unwind(error.into_panic());
         }
     }
     // Write what is held and index the copies, outside any lock.
-    {
-        let mut tx = log.begin().await?;
-        let cache = widen_cache(&mut Db::of(&mut tx)).await?;
-        let mut db = Db::of(&mut tx);
-        for r in &mut replayed {
-            r.model.flush(&mut db, &r.copies).await?;
-            for table in r.projection.tables() {
-                copies::build_indexes(&mut db, table, r.copies.name(table)).await?;
-            }
-        }
-        restore_cache(&mut db, cache).await?;
-        tx.commit().await?;
-    }
+    let write_started = Instant::now();
+    write_all(log, &mut replayed).await?;
+    state.written = write_started.elapsed();
     // Swap: under the live checkpoints' locks, catch up and put the copies in place.
     let swap_started = Instant::now();
     let mut tx = log.begin().await?;
@@ -226,6 +216,44 @@ async fn fill(
     Ok(())
 }
 
+/// Tables a PostgreSQL replay writes and indexes at once, each on its own connection: the
+/// server's work (`COPY`, index builds, `ANALYZE`) is most of the final write and runs in
+/// one process per connection. SQLite takes one writer at a time.
+const WRITERS: usize = 3;
+
+/// Writes every model's held rows and builds each copy's secondary indexes, a table per
+/// transaction, the largest first, [`WRITERS`] at a time on PostgreSQL.
+async fn write_all(log: &EventLog, replayed: &mut [Replayed]) -> Result<(), ProjectionError> {
+    use futures::{StreamExt as _, TryStreamExt as _};
+    let mut parts: Vec<(&mut dyn Held, &Tables)> = Vec::new();
+    for r in replayed.iter_mut() {
+        let Replayed { copies, model, .. } = r;
+        let copies: &Tables = copies;
+        parts.extend(model.parts().into_iter().map(|part| (part, copies)));
+    }
+    parts.sort_by_key(|(part, _)| std::cmp::Reverse(part.held()));
+    let writers = if log.postgres_pool().is_some() {
+        WRITERS
+    } else {
+        1
+    };
+    futures::stream::iter(parts)
+        .map(|(part, copies)| async move {
+            let mut tx = log.begin().await?;
+            let cache = widen_cache(&mut Db::of(&mut tx)).await?;
+            let mut db = Db::of(&mut tx);
+            part.write(&mut db, copies).await?;
+            let table = part.table();
+            copies::build_indexes(&mut db, table, copies.name(table)).await?;
+            restore_cache(&mut db, cache).await?;
+            tx.commit().await?;
+            Ok::<_, ProjectionError>(())
+        })
+        .buffer_unordered(writers)
+        .try_collect::<()>()
+        .await
+}
+
 /// Counts a folded batch in `state`.
 fn count(fetched: &Fetched, state: &mut Progress) {
     if let Some(last) = fetched.last {
@@ -259,6 +287,8 @@ struct Fetched {
     count: usize,
     last: Option<i64>,
     facts: Vec<(i64, crate::decode::Fact)>,
+    /// The log's head, read after a short batch.
+    head: Option<i64>,
 }
 
 /// Reads and decodes the batch after `after`.
@@ -268,16 +298,73 @@ async fn fetch(log: &EventLog, after: i64, batch: usize) -> Result<Fetched, Proj
         count: events.len(),
         last: events.last().map(|e| e.position),
         facts: decode_all(&events)?,
+        head: None,
     })
 }
 
-/// [`fetch`] on another task, so the next batch is read while this one is written.
-fn prefetch(
-    log: EventLog,
-    after: i64,
+/// The fill's input: a task reads the log from the start in batches of `batch` until a
+/// short batch reaches the head it reads then, another decodes each batch, and the
+/// returned channel yields them in order (an error ends it). Reading, decoding and folding
+/// then overlap, as the decoding costs about as much as the reading.
+fn pipeline(
+    log: &EventLog,
     batch: usize,
-) -> tokio::task::JoinHandle<Result<Fetched, ProjectionError>> {
-    tokio::spawn(async move { fetch(&log, after, batch).await })
+) -> (
+    tokio::sync::mpsc::Receiver<Result<Fetched, ProjectionError>>,
+    tokio::task::JoinHandle<()>,
+    tokio::task::JoinHandle<()>,
+) {
+    type Read = Result<(Vec<eventlog::StoredEvent>, Option<i64>), ProjectionError>;
+    let (read_tx, mut read_rx) = tokio::sync::mpsc::channel::<Read>(1);
+    let (decoded_tx, decoded_rx) = tokio::sync::mpsc::channel(1);
+    let log = log.clone();
+    let reading = tokio::spawn(async move {
+        let mut after = 0;
+        loop {
+            let read = async {
+                let events = log.read_all(after, batch).await?;
+                let head = if events.len() < batch {
+                    Some(log.head().await?)
+                } else {
+                    None
+                };
+                Ok::<_, ProjectionError>((events, head))
+            };
+            let (events, head) = match read.await {
+                Ok(read) => read,
+                Err(error) => {
+                    let _ = read_tx.send(Err(error)).await;
+                    return;
+                }
+            };
+            let Some(last) = events.last().map(|e| e.position) else {
+                return;
+            };
+            after = last;
+            let done = head.is_some_and(|head| last >= head);
+            // The receiver is gone when the replay stopped: stop reading.
+            if read_tx.send(Ok((events, head))).await.is_err() || done {
+                return;
+            }
+        }
+    });
+    let decoding = tokio::spawn(async move {
+        while let Some(read) = read_rx.recv().await {
+            let decoded = read.and_then(|(events, head)| {
+                Ok(Fetched {
+                    count: events.len(),
+                    last: events.last().map(|e| e.position),
+                    facts: decode_all(&events)?,
+                    head,
+                })
+            });
+            let failed = decoded.is_err();
+            if decoded_tx.send(decoded).await.is_err() || failed {
+                return;
+            }
+        }
+    });
+    (decoded_rx, reading, decoding)
 }
 
 /// SQLite: puts back the page cache size [`widen_cache`] returned.

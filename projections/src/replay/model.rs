@@ -11,7 +11,7 @@ use crate::read::analytics::{self, AnalyticsRows};
 use crate::read::bookings::{self, BookingsRows};
 use crate::read::catalog::{self, CatalogRows};
 use crate::read::Projection;
-use crate::record::Tables;
+use crate::record::{Held, Tables};
 
 /// One projection's rows during a replay.
 pub(crate) struct Model {
@@ -82,6 +82,15 @@ impl Model {
             Rows::Catalog(rows) => rows.len(),
             Rows::Bookings(rows) => rows.len(),
             Rows::Analytics(rows) => rows.len(),
+        }
+    }
+
+    /// Each table's rows, to write them side by side.
+    pub(crate) fn parts(&mut self) -> Vec<&mut dyn Held> {
+        match &mut self.rows {
+            Rows::Catalog(rows) => rows.parts(),
+            Rows::Bookings(rows) => rows.parts(),
+            Rows::Analytics(rows) => rows.parts(),
         }
     }
 

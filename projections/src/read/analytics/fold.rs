@@ -8,7 +8,7 @@ use domain::Role;
 
 use super::rows::{DailyRow, PlatformRow, RoomMinuteRow, StatBookingRow, StatRow};
 use crate::decode::Fact;
-use crate::record::{evict_largest, Rows};
+use crate::record::{evict_largest, Held, Rows};
 
 /// The `rm_platform` metric counting accounts with `role`.
 pub fn role_metric(role: &Role) -> &'static str {
@@ -58,18 +58,20 @@ impl AnalyticsRows {
             + self.minutes.len()
     }
 
+    /// Each table's rows.
+    pub(crate) fn parts(&mut self) -> Vec<&mut dyn Held> {
+        vec![
+            &mut self.stats,
+            &mut self.daily,
+            &mut self.bookings,
+            &mut self.platform,
+            &mut self.minutes,
+        ]
+    }
+
     /// Forgets the largest tables' rows (flushed before) until at most `keep` are held.
     pub(crate) fn evict(&mut self, keep: usize) {
-        evict_largest(
-            vec![
-                &mut self.stats,
-                &mut self.daily,
-                &mut self.bookings,
-                &mut self.platform,
-                &mut self.minutes,
-            ],
-            keep,
-        );
+        evict_largest(self.parts(), keep);
     }
 
     fn stat(&mut self, listing: &str, change: impl FnOnce(&mut StatRow)) {

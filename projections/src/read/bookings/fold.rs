@@ -8,7 +8,7 @@ use domain::UserId;
 
 use super::rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow, VisitRow};
 use crate::decode::Fact;
-use crate::record::{evict_largest, ms, Rows};
+use crate::record::{evict_largest, ms, Held, Rows};
 
 /// The rows a bookings batch works on: those its events name as loaded, and every row it
 /// adds or changes (marked for writing).
@@ -51,19 +51,21 @@ impl BookingsRows {
             + self.visits.len()
     }
 
+    /// Each table's rows.
+    pub(crate) fn parts(&mut self) -> Vec<&mut dyn Held> {
+        vec![
+            &mut self.holds,
+            &mut self.bookings,
+            &mut self.tickets,
+            &mut self.entries,
+            &mut self.people,
+            &mut self.visits,
+        ]
+    }
+
     /// Forgets the largest tables' rows (flushed before) until at most `keep` are held.
     pub(crate) fn evict(&mut self, keep: usize) {
-        evict_largest(
-            vec![
-                &mut self.holds,
-                &mut self.bookings,
-                &mut self.tickets,
-                &mut self.entries,
-                &mut self.people,
-                &mut self.visits,
-            ],
-            keep,
-        );
+        evict_largest(self.parts(), keep);
     }
 }
 
