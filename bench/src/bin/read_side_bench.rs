@@ -34,6 +34,10 @@ struct Args {
     /// Also replay each projection alone and print its rate (where the time goes).
     #[arg(long)]
     each: bool,
+    /// Rows each projection holds in memory during a replay (default: the replay's own
+    /// bound, `projections::replay::HELD_ROWS`).
+    #[arg(long, default_value_t = projections::replay::HELD_ROWS)]
+    held_rows: usize,
     /// Only seed, scan and replay: skip the query measurements.
     #[arg(long)]
     replay_only: bool,
@@ -173,18 +177,33 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
         scan_rate,
         "events",
     );
-    let measured_rss = reset_peak_rss();
-    let progress =
-        projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
+    let replay = |log: EventLog| async move {
+        projections::replay::replay_holding(
+            &log,
+            &Projection::ALL,
+            args.replay_batch,
+            args.held_rows,
+            &mut |_| {},
+        )
+        .await
+    };
+    let before_rss = reset_peak_rss().then(peak_rss_mib).flatten();
+    let progress = replay(log.clone()).await?;
     println!(
-        "  replay: {} events in {:.1}s (of which the final swap {:.2}s), swapped: {:?}",
+        "  replay: {} events in {:.1}s (of which writing the held rows and indexing {:.2}s, \
+         the final swap {:.2}s), swapped: {:?}",
         progress.events,
         progress.elapsed.as_secs_f64(),
+        progress.written.as_secs_f64(),
         progress.swap.as_secs_f64(),
         progress.swapped_by
     );
-    if let Some(rss) = peak_rss_mib().filter(|_| measured_rss) {
-        println!("  peak RSS of the process during the replay: {rss:.0} MiB");
+    if let (Some(before), Some(peak)) = (before_rss, peak_rss_mib()) {
+        println!(
+            "  resident memory: {before:.0} MiB before the replay, peak {peak:.0} MiB during it \
+             (holding at most {} rows per projection)",
+            args.held_rows
+        );
     }
     let replay_rate = progress.rate();
     bench::row(
@@ -210,8 +229,7 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
     );
     // The usual replay in production runs over a model the live projector keeps current:
     // the same replay again, now that the live tables hold its result.
-    let again =
-        projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
+    let again = replay(log.clone()).await?;
     println!(
         "  replay over the current model: {} events in {:.1}s (of which the final swap {:.2}s)",
         again.events,
