@@ -32,8 +32,12 @@ pub use swap::Swapped;
 
 /// Rows a replay holds in memory per projection. Past it, the rows are written to the
 /// copies and the largest tables' forgotten until half of it is held; later batches load
-/// the rows they touch from those tables, so memory does not grow with the log.
-pub const HELD_ROWS: usize = 400_000;
+/// the rows they touch from those tables, so memory does not grow with the log. A held
+/// row costs roughly 0.6 KiB, so this caps a projection near 0.9 GiB (the
+/// 1,000,000-event benchmark log's replay, every row held, peaks at 0.7-0.8 GiB
+/// resident). The path past it is much slower (loads and upserts per batch, as the runner
+/// does); longer logs take it for their later part.
+pub const HELD_ROWS: usize = 1_500_000;
 
 /// Where a replay is.
 #[derive(Debug, Clone, Copy)]
