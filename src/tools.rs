@@ -46,12 +46,18 @@ pub async fn replay(log: &EventLog, which: &[Projection], batch: usize) -> anyho
     let done = projections::replay::replay(log, which, batch, &mut report).await?;
     bar.finish_and_clear();
     println!(
-        "replayed {} ({} events up to position {}) in {:.2}s: {:.0} events/s; new tables swapped in ({:.2}s)",
+        "replayed {} ({} events up to position {}) in {:.2}s: {:.0} events/s; {} ({:.2}s)",
         names.join(", "),
         done.events,
         done.position,
         done.elapsed.as_secs_f64(),
         done.rate(),
+        match done.swapped_by {
+            Some(projections::replay::Swapped::Copied) => {
+                "the live tables were busy: the new rows were copied into them"
+            }
+            _ => "new tables swapped in",
+        },
         done.swap.as_secs_f64()
     );
     Ok(())

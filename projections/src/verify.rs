@@ -111,6 +111,16 @@ async fn snapshot(
         sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             .execute(&mut *tx)
             .await?;
+        // The tables' locks before the snapshot (`LOCK TABLE` takes none): a replay's swap
+        // replaces the tables themselves, and a snapshot taken before it would find the
+        // new tables with only part of their rows visible. Held, the locks make the swap
+        // wait, or copy rows under MVCC instead.
+        sqlx::query(&format!(
+            "LOCK TABLE {} IN ACCESS SHARE MODE",
+            projection.tables().join(", ")
+        ))
+        .execute(&mut *tx)
+        .await?;
         let out = read!(&mut Db::Postgres(&mut tx));
         tx.rollback().await?;
         Ok(out)

@@ -1,132 +1,24 @@
-//! The projector runner, replay and verify against a real log on SQLite and PostgreSQL,
-//! fed with sales the domain decided (`projections::testing::seed`).
+//! The projector runner and verify against a real log on SQLite and PostgreSQL, fed with
+//! sales the domain decided (`projections::testing::seed`). Replay has its own binary.
+
+#[macro_use]
+mod support;
 
 use std::time::Duration;
 
 use eventlog::sql::{Arg, Conn};
 use eventlog::testing::TestDb;
-use eventlog::EventLog;
-use projections::testing::{seed, SeedPlan};
-use projections::{Projection, Projections, RunnerConfig};
-use tokio::sync::oneshot;
-
-macro_rules! both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = eventlog::testing::TestDb::sqlite();
-                    super::$name(&db).await;
-                }
-            )*
-        }
-        mod on_postgres {
-            $(
-                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-                async fn $name() {
-                    let db = eventlog::testing::TestDb::postgres().await;
-                    super::$name(&db).await;
-                }
-            )*
-        }
-    };
-}
+use projections::testing::seed;
+use projections::{Projection, RunnerConfig};
+use support::*;
 
 both_backends!(
     projections_fold_a_seeded_log_into_models_that_verify_clean,
     a_projector_stopped_mid_stream_resumes_without_applying_anything_twice,
     verify_names_a_row_corrupted_by_hand,
     a_failing_projection_is_reported_while_the_others_keep_going,
-    replay_swaps_fresh_tables_in_while_projectors_and_writers_run,
-    an_interrupted_replay_leaves_the_live_tables_serving,
     rows_are_read_by_column_name_whatever_the_select_order,
 );
-
-struct Running {
-    registry: Projections,
-    stop: Option<oneshot::Sender<()>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Running {
-    fn start(log: &EventLog, config: RunnerConfig) -> Self {
-        let registry = Projections::new();
-        let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(projections::run(
-            log.clone(),
-            registry.clone(),
-            Projection::ALL.to_vec(),
-            config,
-            async move {
-                let _ = stopped.await;
-            },
-        ));
-        Self {
-            registry,
-            stop: Some(stop),
-            task,
-        }
-    }
-
-    async fn drain(&self, log: &EventLog) {
-        let head = log.head().await.unwrap();
-        let reached = self
-            .registry
-            .wait_for(log, &names(), head, Duration::from_secs(60))
-            .await
-            .unwrap();
-        assert!(reached, "projections stuck: {:?}", self.registry.statuses());
-    }
-
-    async fn stop(mut self) {
-        let _ = self.stop.take().unwrap().send(());
-        self.task.await.unwrap();
-    }
-}
-
-fn names() -> Vec<&'static str> {
-    Projection::ALL.iter().map(|p| p.name()).collect()
-}
-
-fn fast() -> RunnerConfig {
-    RunnerConfig {
-        max_backoff: Duration::from_millis(200),
-        idle_check: Duration::from_millis(200),
-        ..RunnerConfig::default()
-    }
-}
-
-async fn verify_clean(log: &EventLog) {
-    let report = projections::verify::verify(log, &Projection::ALL)
-        .await
-        .unwrap();
-    assert!(
-        report.mismatches.is_empty(),
-        "verify found {} mismatches, e.g. {:?}",
-        report.mismatches.len(),
-        report.mismatches.iter().take(5).collect::<Vec<_>>()
-    );
-}
-
-async fn scalar(log: &EventLog, sql: &str) -> i64 {
-    let mut conn = Conn::acquire(log).await.unwrap();
-    let rows: Vec<(i64,)> = conn.db().fetch(sql, Vec::new()).await.unwrap();
-    rows[0].0
-}
-
-async fn exec(log: &EventLog, sql: &str, args: Vec<Arg>) -> u64 {
-    let mut conn = Conn::acquire(log).await.unwrap();
-    conn.db().exec(sql, args).await.unwrap()
-}
-
-fn plan(events: u64, seed_value: u64) -> SeedPlan {
-    SeedPlan {
-        events,
-        seed: seed_value,
-        ..SeedPlan::default()
-    }
-}
 
 async fn projections_fold_a_seeded_log_into_models_that_verify_clean(db: &TestDb) {
     let log = db.log().await;
@@ -327,93 +219,6 @@ async fn a_failing_projection_is_reported_while_the_others_keep_going(db: &TestD
     );
     verify_clean(&log).await;
     running.stop().await;
-}
-
-async fn replay_swaps_fresh_tables_in_while_projectors_and_writers_run(db: &TestDb) {
-    let log = db.log().await;
-    seed(&log, &plan(3000, 7)).await.unwrap();
-    let running = Running::start(&log, fast());
-    running.drain(&log).await;
-    let listings_before = scalar(&log, "SELECT COUNT(*) FROM rm_listings").await;
-
-    // Writers keep appending while two replays run back to back.
-    let writer = {
-        let log = log.clone();
-        tokio::spawn(async move {
-            for round in 0..4 {
-                seed(&log, &plan(300, 100 + round)).await.unwrap();
-            }
-        })
-    };
-    let reader = {
-        let log = log.clone();
-        tokio::spawn(async move {
-            let mut reads = 0;
-            while reads < 200 {
-                // Never an error, never an empty catalog mid-swap.
-                let n = scalar(&log, "SELECT COUNT(*) FROM rm_listings").await;
-                assert!(n >= listings_before, "read {n} listings mid-replay");
-                reads += 1;
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
-        })
-    };
-    let mut updates = 0;
-    for _ in 0..2 {
-        let done = projections::replay::replay(&log, &Projection::ALL, 500, &mut |_| updates += 1)
-            .await
-            .unwrap();
-        assert!(done.swapped && done.position > 0);
-    }
-    assert!(updates >= 2);
-    writer.await.unwrap();
-    reader.await.unwrap();
-    running.drain(&log).await;
-    verify_clean(&log).await;
-    running.stop().await;
-    // No copies are left behind.
-    let mut conn = Conn::acquire(&log).await.unwrap();
-    let sql = if log.postgres_pool().is_some() {
-        "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'rm_%'"
-    } else {
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'rm_%'"
-    };
-    let tables: Vec<(String,)> = conn.db().fetch(sql, Vec::new()).await.unwrap();
-    assert!(tables.iter().all(|(t,)| !t.contains("_r1")), "{tables:?}");
-}
-
-async fn an_interrupted_replay_leaves_the_live_tables_serving(db: &TestDb) {
-    let log = db.log().await;
-    seed(&log, &plan(2000, 8)).await.unwrap();
-    let running = Running::start(&log, fast());
-    running.drain(&log).await;
-    running.stop().await;
-    let sold = scalar(
-        &log,
-        "SELECT CAST(COALESCE(SUM(sold), 0) AS BIGINT) FROM rm_ticket_types",
-    )
-    .await;
-
-    // Interrupt it after its first batch went into the copies (as a crash would: the
-    // process dies between two transactions).
-    let mut interrupt = |_| panic!("interrupted");
-    let replay = projections::replay::replay(&log, &Projection::ALL, 200, &mut interrupt);
-    let outcome = futures::FutureExt::catch_unwind(std::panic::AssertUnwindSafe(replay)).await;
-    assert!(outcome.is_err(), "the replay was interrupted");
-    assert_eq!(
-        scalar(
-            &log,
-            "SELECT CAST(COALESCE(SUM(sold), 0) AS BIGINT) FROM rm_ticket_types"
-        )
-        .await,
-        sold
-    );
-    verify_clean(&log).await;
-    // The next replay clears whatever copies the interrupted one left, and completes.
-    projections::replay::replay(&log, &Projection::ALL, 1000, &mut |_| {})
-        .await
-        .unwrap();
-    verify_clean(&log).await;
 }
 
 async fn rows_are_read_by_column_name_whatever_the_select_order(db: &TestDb) {

@@ -34,6 +34,13 @@ struct Args {
     /// Also replay each projection alone and print its rate (where the time goes).
     #[arg(long)]
     each: bool,
+    /// Rows each projection holds in memory during a replay (default: the replay's own
+    /// bound, `projections::replay::HELD_ROWS`).
+    #[arg(long, default_value_t = projections::replay::HELD_ROWS)]
+    held_rows: usize,
+    /// Only seed, scan and replay: skip the query measurements.
+    #[arg(long)]
+    replay_only: bool,
     /// Concurrent readers of the query measurements.
     #[arg(long, default_value_t = 64)]
     readers: usize,
@@ -84,6 +91,20 @@ async fn raw_scan(log: &EventLog) -> anyhow::Result<(u64, f64)> {
         count += events.len() as u64;
     }
     Ok((count, count as f64 / started.elapsed().as_secs_f64()))
+}
+
+/// The process's peak resident memory (`VmHWM`) in MiB, if Linux reports it.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Starts measuring the peak resident memory afresh (Linux: `5` to `clear_refs`), so the
+/// seeding's peak does not hide the replay's. Returns whether it could.
+fn reset_peak_rss() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
 /// Times `GET {url}{path(worker, round)}` from `readers` clients.
@@ -156,15 +177,34 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
         scan_rate,
         "events",
     );
-    let progress =
-        projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
+    let replay = |log: EventLog| async move {
+        projections::replay::replay_holding(
+            &log,
+            &Projection::ALL,
+            args.replay_batch,
+            args.held_rows,
+            &mut |_| {},
+        )
+        .await
+    };
+    let before_rss = reset_peak_rss().then(peak_rss_mib).flatten();
+    let progress = replay(log.clone()).await?;
     println!(
-        "  replay: {} events in {:.1}s (of which the final swap {:.2}s), swapped: {}",
+        "  replay: {} events in {:.1}s (of which writing the held rows and indexing {:.2}s, \
+         the final swap {:.2}s), swapped: {:?}",
         progress.events,
         progress.elapsed.as_secs_f64(),
+        progress.written.as_secs_f64(),
         progress.swap.as_secs_f64(),
-        progress.swapped
+        progress.swapped_by
     );
+    if let (Some(before), Some(peak)) = (before_rss, peak_rss_mib()) {
+        println!(
+            "  resident memory: {before:.0} MiB before the replay, peak {peak:.0} MiB during it \
+             (holding at most {} rows per projection)",
+            args.held_rows
+        );
+    }
     let replay_rate = progress.rate();
     bench::row(
         "replay of every projection (catalog, bookings, analytics)",
@@ -189,8 +229,7 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
     );
     // The usual replay in production runs over a model the live projector keeps current:
     // the same replay again, now that the live tables hold its result.
-    let again =
-        projections::replay::replay(&log, &Projection::ALL, args.replay_batch, &mut |_| {}).await?;
+    let again = replay(log.clone()).await?;
     println!(
         "  replay over the current model: {} events in {:.1}s (of which the final swap {:.2}s)",
         again.events,
@@ -220,6 +259,10 @@ async fn backend(name: &str, db: TestDb, events: u64, args: &Args) -> anyhow::Re
         }
     }
 
+    if args.replay_only {
+        drop(db);
+        return Ok(());
+    }
     let app = bench::app::start(log.clone(), ApiConfig::default(), true).await?;
     let written = settle(&log, &app.projections).await?;
     println!(

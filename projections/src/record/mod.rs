@@ -8,7 +8,7 @@ mod store;
 
 use eventlog::sql::{AnyRow, Arg};
 
-pub(crate) use store::{load_all, load_where, Rows};
+pub(crate) use store::{evict_largest, load_all, Held, Rows};
 
 /// Where a projection writes: the live tables, or the fresh copies a replay builds.
 #[derive(Debug, Clone, Default)]
@@ -64,12 +64,31 @@ pub trait Record: ReadRow + Clone {
     /// The primary key columns (a prefix of `COLUMNS`).
     const KEY: &'static [&'static str];
     /// The key as used in maps.
-    type Key: Eq + std::hash::Hash + Clone + Ord;
+    type Key: Eq + std::hash::Hash + Clone + Ord + KeyText;
 
     /// This row's key.
     fn key(&self) -> Self::Key;
     /// Column values to bind, in `COLUMNS` order.
     fn to_args(&self) -> Vec<Arg>;
+}
+
+/// A key that one column's text value can spell (a single text column), so a lookup by
+/// that column can tell which rows are held already.
+pub trait KeyText: Sized {
+    /// The key `value` spells, if one column can.
+    fn from_text(value: &str) -> Option<Self>;
+}
+
+impl KeyText for String {
+    fn from_text(value: &str) -> Option<Self> {
+        Some(value.to_owned())
+    }
+}
+
+impl<A, B> KeyText for (A, B) {
+    fn from_text(_: &str) -> Option<Self> {
+        None
+    }
 }
 
 /// The position of column `name` in `row`.

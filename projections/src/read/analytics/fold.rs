@@ -8,7 +8,7 @@ use domain::Role;
 
 use super::rows::{DailyRow, PlatformRow, RoomMinuteRow, StatBookingRow, StatRow};
 use crate::decode::Fact;
-use crate::record::Rows;
+use crate::record::{evict_largest, Held, Rows};
 
 /// The `rm_platform` metric counting accounts with `role`.
 pub fn role_metric(role: &Role) -> &'static str {
@@ -38,6 +38,42 @@ pub(crate) struct AnalyticsRows {
 }
 
 impl AnalyticsRows {
+    /// Rows for a replay's empty copies (see [`Rows::fresh`]).
+    pub(crate) fn fresh() -> Self {
+        Self {
+            stats: Rows::fresh(),
+            daily: Rows::fresh(),
+            bookings: Rows::fresh(),
+            platform: Rows::fresh(),
+            minutes: Rows::fresh(),
+        }
+    }
+
+    /// Rows held.
+    pub(crate) fn len(&self) -> usize {
+        self.stats.len()
+            + self.daily.len()
+            + self.bookings.len()
+            + self.platform.len()
+            + self.minutes.len()
+    }
+
+    /// Each table's rows.
+    pub(crate) fn parts(&mut self) -> Vec<&mut dyn Held> {
+        vec![
+            &mut self.stats,
+            &mut self.daily,
+            &mut self.bookings,
+            &mut self.platform,
+            &mut self.minutes,
+        ]
+    }
+
+    /// Forgets the largest tables' rows (flushed before) until at most `keep` are held.
+    pub(crate) fn evict(&mut self, keep: usize) {
+        evict_largest(self.parts(), keep);
+    }
+
     fn stat(&mut self, listing: &str, change: impl FnOnce(&mut StatRow)) {
         if let Some(row) = self.stats.get_mut(&listing.to_owned()) {
             change(row);

@@ -17,7 +17,7 @@ use domain::listing::ListingEvent;
 use eventlog::sql::Db;
 
 use crate::decode::Fact;
-use crate::record::{load_all, load_where, Record, Tables};
+use crate::record::{Record, Tables};
 
 pub use fold::role_metric;
 pub(crate) use fold::{fold, AnalyticsRows};
@@ -32,12 +32,13 @@ pub(crate) const TABLES: &[&str] = &[
     RoomMinuteRow::TABLE,
 ];
 
-/// The rows `facts` work on, as stored.
-async fn load(
+/// Loads the rows `facts` work on into `rows`, but for those it holds.
+pub(crate) async fn load(
     db: &mut Db<'_>,
     tables: &Tables,
+    rows: &mut AnalyticsRows,
     facts: &[(i64, Fact)],
-) -> Result<AnalyticsRows, sqlx::Error> {
+) -> Result<(), sqlx::Error> {
     let mut listings = BTreeSet::new();
     let mut rooms = BTreeSet::new();
     let mut booking_ids = BTreeSet::new();
@@ -61,38 +62,47 @@ async fn load(
             _ => {}
         }
     }
-    let mut batch = AnalyticsRows::default();
-    let known: Vec<StatBookingRow> = load_where(
-        db,
-        tables,
-        "booking_id",
-        &booking_ids.into_iter().collect::<Vec<_>>(),
-    )
-    .await?;
-    listings.extend(known.iter().map(|b| b.listing_id.clone()));
-    batch.bookings.extend(known);
+    let booking_ids: Vec<String> = booking_ids.into_iter().collect();
+    rows.bookings
+        .load(db, tables, "booking_id", &booking_ids)
+        .await?;
+    // The listings of the bookings, whether just loaded or held.
+    listings.extend(
+        booking_ids
+            .iter()
+            .filter_map(|id| rows.bookings.get(id))
+            .map(|b| b.listing_id.clone()),
+    );
     let listings: Vec<String> = listings.into_iter().collect();
-    batch
-        .stats
-        .extend(load_where(db, tables, "listing_id", &listings).await?);
-    batch
-        .daily
-        .extend(load_where(db, tables, "listing_id", &listings).await?);
+    rows.stats.load(db, tables, "listing_id", &listings).await?;
+    rows.daily.load(db, tables, "listing_id", &listings).await?;
     // A room's minutes, for the listings whose line moves in this batch.
     let rooms: Vec<String> = rooms.into_iter().collect();
-    batch
-        .minutes
-        .extend(load_where(db, tables, "listing_id", &rooms).await?);
+    rows.minutes.load(db, tables, "listing_id", &rooms).await?;
     if facts.iter().any(|(_, f)| {
         matches!(
             f,
             Fact::Account(..) | Fact::Listing(_, ListingEvent::ListingDrafted { .. })
         )
     }) {
-        batch.platform.extend(load_all(db, tables).await?);
+        rows.platform.load_all(db, tables).await?;
     }
+    Ok(())
+}
 
-    Ok(batch)
+impl AnalyticsRows {
+    /// Writes the changed rows.
+    pub(crate) async fn flush(
+        &mut self,
+        db: &mut Db<'_>,
+        tables: &Tables,
+    ) -> Result<(), sqlx::Error> {
+        self.stats.flush(db, tables).await?;
+        self.daily.flush(db, tables).await?;
+        self.bookings.flush(db, tables).await?;
+        self.platform.flush(db, tables).await?;
+        self.minutes.flush(db, tables).await
+    }
 }
 
 /// Applies a batch.
@@ -101,12 +111,8 @@ pub(crate) async fn apply(
     tables: &Tables,
     facts: &[(i64, Fact)],
 ) -> Result<(), sqlx::Error> {
-    let mut rows = load(db, tables, facts).await?;
+    let mut rows = AnalyticsRows::default();
+    load(db, tables, &mut rows, facts).await?;
     fold(&mut rows, facts);
-    rows.stats.flush(db, tables).await?;
-    rows.daily.flush(db, tables).await?;
-    rows.bookings.flush(db, tables).await?;
-    rows.platform.flush(db, tables).await?;
-    rows.minutes.flush(db, tables).await?;
-    Ok(())
+    rows.flush(db, tables).await
 }

@@ -8,7 +8,7 @@ use domain::UserId;
 
 use super::rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow, VisitRow};
 use crate::decode::Fact;
-use crate::record::{ms, Rows};
+use crate::record::{evict_largest, ms, Held, Rows};
 
 /// The rows a bookings batch works on: those its events name as loaded, and every row it
 /// adds or changes (marked for writing).
@@ -26,6 +26,47 @@ pub(crate) struct BookingsRows {
     pub(crate) people: Rows<PersonRow>,
     /// Waiting-room visits by `listing/buyer`.
     pub(crate) visits: Rows<VisitRow>,
+}
+
+impl BookingsRows {
+    /// Rows for a replay's empty copies (see [`Rows::fresh`]).
+    pub(crate) fn fresh() -> Self {
+        Self {
+            holds: Rows::fresh(),
+            bookings: Rows::fresh(),
+            tickets: Rows::fresh(),
+            entries: Rows::fresh(),
+            people: Rows::fresh(),
+            visits: Rows::fresh(),
+        }
+    }
+
+    /// Rows held.
+    pub(crate) fn len(&self) -> usize {
+        self.holds.len()
+            + self.bookings.len()
+            + self.tickets.len()
+            + self.entries.len()
+            + self.people.len()
+            + self.visits.len()
+    }
+
+    /// Each table's rows.
+    pub(crate) fn parts(&mut self) -> Vec<&mut dyn Held> {
+        vec![
+            &mut self.holds,
+            &mut self.bookings,
+            &mut self.tickets,
+            &mut self.entries,
+            &mut self.people,
+            &mut self.visits,
+        ]
+    }
+
+    /// Forgets the largest tables' rows (flushed before) until at most `keep` are held.
+    pub(crate) fn evict(&mut self, keep: usize) {
+        evict_largest(self.parts(), keep);
+    }
 }
 
 /// Applies `facts`, in order, to `rows`.

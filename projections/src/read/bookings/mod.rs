@@ -14,7 +14,7 @@ use domain::listing::ListingEvent;
 use eventlog::sql::Db;
 
 use crate::decode::Fact;
-use crate::record::{load_where, Record, Tables};
+use crate::record::{Record, Tables};
 
 pub(crate) use fold::{fold, BookingsRows};
 pub use rows::{BookingRow, EntryRow, HoldRow, PersonRow, TicketRow, VisitRow};
@@ -111,26 +111,54 @@ fn vec(set: &BTreeSet<String>) -> Vec<String> {
     set.iter().cloned().collect()
 }
 
-/// The rows `keys` names, as stored.
-async fn load(db: &mut Db<'_>, tables: &Tables, keys: &Keys) -> Result<BookingsRows, sqlx::Error> {
-    let mut rows = BookingsRows::default();
+/// Loads the rows `facts` change into `rows`, but for those it holds.
+pub(crate) async fn load(
+    db: &mut Db<'_>,
+    tables: &Tables,
+    rows: &mut BookingsRows,
+    facts: &[(i64, Fact)],
+) -> Result<(), sqlx::Error> {
+    let keys = keys_of(facts);
     rows.holds
-        .extend(load_where(db, tables, "hold_id", &vec(&keys.holds)).await?);
+        .load(db, tables, "hold_id", &vec(&keys.holds))
+        .await?;
     rows.bookings
-        .extend(load_where(db, tables, "booking_id", &vec(&keys.bookings)).await?);
+        .load(db, tables, "booking_id", &vec(&keys.bookings))
+        .await?;
     rows.tickets
-        .extend(load_where(db, tables, "ticket_id", &vec(&keys.tickets)).await?);
+        .load(db, tables, "ticket_id", &vec(&keys.tickets))
+        .await?;
     rows.entries
-        .extend(load_where(db, tables, "entry_id", &vec(&keys.entries)).await?);
+        .load(db, tables, "entry_id", &vec(&keys.entries))
+        .await?;
     // A cancelled listing's waiting entries are all closed at once.
     rows.entries
-        .extend(load_where(db, tables, "listing_id", &vec(&keys.cancelled_listings)).await?);
+        .load(db, tables, "listing_id", &vec(&keys.cancelled_listings))
+        .await?;
     rows.visits
-        .extend(load_where(db, tables, "visit_id", &vec(&keys.visits)).await?);
+        .load(db, tables, "visit_id", &vec(&keys.visits))
+        .await?;
     // The whole line of a room that opens (to order it) or closes.
     rows.visits
-        .extend(load_where(db, tables, "listing_id", &vec(&keys.rooms)).await?);
-    Ok(rows)
+        .load(db, tables, "listing_id", &vec(&keys.rooms))
+        .await?;
+    Ok(())
+}
+
+impl BookingsRows {
+    /// Writes the changed rows.
+    pub(crate) async fn flush(
+        &mut self,
+        db: &mut Db<'_>,
+        tables: &Tables,
+    ) -> Result<(), sqlx::Error> {
+        self.holds.flush(db, tables).await?;
+        self.bookings.flush(db, tables).await?;
+        self.tickets.flush(db, tables).await?;
+        self.entries.flush(db, tables).await?;
+        self.people.flush(db, tables).await?;
+        self.visits.flush(db, tables).await
+    }
 }
 
 /// Applies a batch; returns the listings whose waiting-room visits it changed.
@@ -139,18 +167,14 @@ pub(crate) async fn apply(
     tables: &Tables,
     facts: &[(i64, Fact)],
 ) -> Result<Vec<String>, sqlx::Error> {
-    let mut rows = load(db, tables, &keys_of(facts)).await?;
+    let mut rows = BookingsRows::default();
+    load(db, tables, &mut rows, facts).await?;
     fold(&mut rows, facts);
     let rooms: BTreeSet<String> = rows
         .visits
         .changed()
         .map(|visit| visit.listing_id.clone())
         .collect();
-    rows.holds.flush(db, tables).await?;
-    rows.bookings.flush(db, tables).await?;
-    rows.tickets.flush(db, tables).await?;
-    rows.entries.flush(db, tables).await?;
-    rows.people.flush(db, tables).await?;
-    rows.visits.flush(db, tables).await?;
+    rows.flush(db, tables).await?;
     Ok(rooms.into_iter().collect())
 }

@@ -1,14 +1,14 @@
 //! The catalog's fold: a batch of events applied to loaded rows, in memory, with no
 //! database (in the manner of fmodel's `View::evolve` over a materialized state).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{HashMap, HashSet};
 
 use domain::listing::{ListingDetails, ListingEvent, DEFAULT_HOLDS_PER_MINUTE};
 use domain::{SeatCount, TicketTypeId, UserId};
 
 use super::rows::{ListingRow, TypeRow};
 use crate::decode::Fact;
-use crate::record::{ms, Rows};
+use crate::record::{ms, Held, Rows};
 
 /// The catalog rows a batch works on: those of the listings it touches as loaded, and
 /// every row it adds or changes (marked for writing).
@@ -19,29 +19,61 @@ pub(crate) struct CatalogRows {
     /// Ticket types by (listing id, ticket type id).
     pub(crate) types: Rows<TypeRow>,
     /// Each listing's ticket type ids, in the order loaded, then added.
-    types_of: BTreeMap<String, Vec<String>>,
+    types_of: HashMap<String, Vec<String>, foldhash::fast::RandomState>,
 }
 
 impl CatalogRows {
     /// Rows as loaded from the tables.
+    #[cfg(test)]
     pub(crate) fn loaded(listings: Vec<ListingRow>, types: Vec<TypeRow>) -> Self {
         let mut rows = Self::default();
         rows.listings.extend(listings);
-        for t in &types {
-            rows.types_of
-                .entry(t.listing_id.clone())
-                .or_default()
-                .push(t.ticket_type_id.clone());
-        }
-        rows.types.extend(types);
+        let added = rows.types.extend(types);
+        rows.loaded_types(added);
         rows
+    }
+
+    /// Rows for a replay's empty copies (see [`Rows::fresh`]).
+    pub(crate) fn fresh() -> Self {
+        Self {
+            listings: Rows::fresh(),
+            types: Rows::fresh(),
+            types_of: HashMap::default(),
+        }
+    }
+
+    /// Notes ticket types just loaded (by key) as their listings' own.
+    pub(crate) fn loaded_types(&mut self, keys: Vec<(String, String)>) {
+        for (listing, ticket_type) in keys {
+            self.types_of.entry(listing).or_default().push(ticket_type);
+        }
+    }
+
+    /// Rows held.
+    pub(crate) fn len(&self) -> usize {
+        self.listings.len() + self.types.len()
+    }
+
+    /// Each table's rows.
+    pub(crate) fn parts(&mut self) -> Vec<&mut dyn Held> {
+        vec![&mut self.listings, &mut self.types]
+    }
+
+    /// Forgets every row (flushed before): listings and their types go together, since
+    /// `types_of` lists a held listing's types.
+    pub(crate) fn evict(&mut self) {
+        self.listings.evict();
+        self.types.evict();
+        self.types_of.clear();
     }
 }
 
 /// Applies `facts`, in order, to `rows`; returns the ids of the listings they touch
 /// (whose derived figures were recomputed).
 pub(crate) fn fold(rows: &mut CatalogRows, facts: &[(i64, Fact)]) -> Vec<String> {
-    let mut touched = BTreeSet::new();
+    // Hashed, then sorted once: a replay folds the whole log through here, and ordered
+    // sets of ids cost a string comparison per level per event.
+    let mut touched = HashSet::with_hasher(foldhash::fast::RandomState::default());
     for (position, fact) in facts {
         let Fact::Listing(id, event) = fact else {
             continue;
@@ -50,10 +82,12 @@ pub(crate) fn fold(rows: &mut CatalogRows, facts: &[(i64, Fact)]) -> Vec<String>
         evolve(rows, &id, *position, event);
         touched.insert(id);
     }
+    let mut touched: Vec<String> = touched.into_iter().collect();
+    touched.sort_unstable();
     for id in &touched {
         derive(rows, id);
     }
-    touched.into_iter().collect()
+    touched
 }
 
 /// A drafted listing's row, before its details are set.

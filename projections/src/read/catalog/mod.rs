@@ -14,7 +14,7 @@ use std::collections::BTreeSet;
 use eventlog::sql::Db;
 
 use crate::decode::Fact;
-use crate::record::{load_where, Record, Tables};
+use crate::record::{Record, Tables};
 
 pub(crate) use fold::{fold, CatalogRows};
 pub use rows::{ListingRow, TypeRow};
@@ -35,15 +35,30 @@ fn listing_ids(facts: &[(i64, Fact)]) -> Vec<String> {
         .collect()
 }
 
-/// The rows of `ids` as stored.
-async fn load(
+/// Loads the rows of the listings `facts` touch into `rows`, but for those it holds.
+pub(crate) async fn load(
     db: &mut Db<'_>,
     tables: &Tables,
-    ids: &[String],
-) -> Result<CatalogRows, sqlx::Error> {
-    let listings = load_where(db, tables, "listing_id", ids).await?;
-    let types = load_where(db, tables, "listing_id", ids).await?;
-    Ok(CatalogRows::loaded(listings, types))
+    rows: &mut CatalogRows,
+    facts: &[(i64, Fact)],
+) -> Result<(), sqlx::Error> {
+    let ids = listing_ids(facts);
+    rows.listings.load(db, tables, "listing_id", &ids).await?;
+    let types = rows.types.load(db, tables, "listing_id", &ids).await?;
+    rows.loaded_types(types);
+    Ok(())
+}
+
+impl CatalogRows {
+    /// Writes the changed rows.
+    pub(crate) async fn flush(
+        &mut self,
+        db: &mut Db<'_>,
+        tables: &Tables,
+    ) -> Result<(), sqlx::Error> {
+        self.listings.flush(db, tables).await?;
+        self.types.flush(db, tables).await
+    }
 }
 
 /// Applies a batch; returns the ids of the listings it changed.
@@ -52,13 +67,12 @@ pub(crate) async fn apply(
     tables: &Tables,
     facts: &[(i64, Fact)],
 ) -> Result<Vec<String>, sqlx::Error> {
-    let ids = listing_ids(facts);
-    if ids.is_empty() {
+    if listing_ids(facts).is_empty() {
         return Ok(Vec::new());
     }
-    let mut rows = load(db, tables, &ids).await?;
+    let mut rows = CatalogRows::default();
+    load(db, tables, &mut rows, facts).await?;
     let changed = fold(&mut rows, facts);
-    rows.listings.flush(db, tables).await?;
-    rows.types.flush(db, tables).await?;
+    rows.flush(db, tables).await?;
     Ok(changed)
 }
