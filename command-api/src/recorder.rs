@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 
 use domain::listing::ListingState;
+use eventlog::sql::{placeholders, Arg, Db};
 use eventlog::{EventLog, StreamId};
 use tokio::sync::{mpsc, oneshot};
 
@@ -141,25 +142,65 @@ async fn write(
                 )?,
             };
         }
-        for (listing, booking, codes) in bookings {
-            for code in codes {
-                exec!(
-                    target.reborrow(),
-                    "INSERT INTO ticket_codes (code, booking_id, listing_id) VALUES ($1, $2, $3) \
-                     ON CONFLICT (code) DO NOTHING",
-                    code,
-                    booking,
-                    listing
-                )?;
-            }
-            exec!(
-                target.reborrow(),
-                "INSERT INTO listing_bookings (listing_id, booking_id) VALUES ($1, $2) \
-                 ON CONFLICT (listing_id, booking_id) DO NOTHING",
-                listing,
-                booking
-            )?;
+    }
+    // Each table's rows in one statement (a few hundred at a time): a batch of bookings
+    // then costs the write gate two statements, not one per ticket.
+    let mut codes = Vec::new();
+    for (listing, booking, ticket_codes) in bookings {
+        for code in ticket_codes {
+            codes.push(vec![
+                Arg::from(code.as_str()),
+                booking.as_str().into(),
+                listing.as_str().into(),
+            ]);
         }
     }
+    insert_many(
+        &mut tx,
+        "INSERT INTO ticket_codes (code, booking_id, listing_id) VALUES ",
+        " ON CONFLICT (code) DO NOTHING",
+        codes,
+    )
+    .await?;
+    let listed = bookings
+        .iter()
+        .map(|(listing, booking, _)| vec![Arg::from(listing.as_str()), booking.as_str().into()])
+        .collect();
+    insert_many(
+        &mut tx,
+        "INSERT INTO listing_bookings (listing_id, booking_id) VALUES ",
+        " ON CONFLICT (listing_id, booking_id) DO NOTHING",
+        listed,
+    )
+    .await?;
     tx.commit().await
 }
+
+/// Inserts `rows` (each the same number of values) with `head` + one `($1, …)` group per
+/// row + `tail`, [`ROWS_PER_INSERT`] rows a statement.
+async fn insert_many(
+    tx: &mut eventlog::LogTx,
+    head: &str,
+    tail: &str,
+    rows: Vec<Vec<Arg>>,
+) -> Result<(), sqlx::Error> {
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        let mut sql = String::from(head);
+        let mut args = Vec::new();
+        for (i, row) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&placeholders(args.len() + 1, row.len()));
+            sql.push(')');
+            args.extend(row.iter().cloned());
+        }
+        sql.push_str(tail);
+        Db::of(tx).exec(&sql, args).await?;
+    }
+    Ok(())
+}
+
+/// Rows per multi-row insert (SQLite binds at most 32,766 values a statement).
+const ROWS_PER_INSERT: usize = 500;
