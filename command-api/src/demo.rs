@@ -147,7 +147,11 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
     let mut listings = Vec::new();
     let mut first_types = Vec::new();
     for (title, category, city, days, types) in specs {
-        let starts = now + TimeDelta::days(days);
+        // An evening: 18:30 UTC is 19:30 in these cities in winter, 20:30 in summer.
+        let starts = (now + TimeDelta::days(days))
+            .date_naive()
+            .and_hms_opt(18, 30, 0)
+            .map_or(now + TimeDelta::days(days), |t| t.and_utc());
         let ticket_types: Vec<Value> = types
             .iter()
             .map(|(name, amount, capacity)| {
@@ -165,7 +169,7 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
                     "category": category,
                     "starts_at": starts.to_rfc3339(),
                     "ends_at": (starts + TimeDelta::hours(3)).to_rfc3339(),
-                    "time_zone": "Europe/Paris",
+                    "time_zone": time_zone(city),
                     "sales": {"opens_at": now.to_rfc3339(), "closes_at": (starts - TimeDelta::hours(1)).to_rfc3339()},
                     "max_tickets_per_booking": 6,
                     "ticket_types": ticket_types,
@@ -204,6 +208,15 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
         )
         .await?;
     Ok(DemoSummary { accounts, listings })
+}
+
+/// The IANA time zone of a demo city.
+fn time_zone(city: &str) -> &'static str {
+    match city {
+        "Berlin" => "Europe/Berlin",
+        "Amsterdam" => "Europe/Amsterdam",
+        _ => "Europe/Paris",
+    }
 }
 
 fn country(city: &str) -> &'static str {

@@ -83,6 +83,8 @@ pub struct ListingSummary {
     pub starts_at: DateTime<Utc>,
     /// When it ends.
     pub ends_at: DateTime<Utc>,
+    /// The IANA time zone its times are meant to be shown in, e.g. `Europe/Paris`.
+    pub time_zone: String,
     /// The cheapest ticket (null without ticket types).
     pub min_price: Option<Amount>,
     /// The dearest ticket.
@@ -116,6 +118,7 @@ read_row! {
         category: String,
         starts_at: i64,
         ends_at: i64,
+        time_zone: String,
         currency: Option<String>,
         min_price: Option<i64>,
         max_price: Option<i64>,
@@ -139,6 +142,7 @@ impl ListingSummary {
             category: row.category,
             starts_at: time(row.starts_at),
             ends_at: time(row.ends_at),
+            time_zone: row.time_zone,
             seats_free: row.seats_free,
             seats_sold: row.seats_sold,
             status: row.status,

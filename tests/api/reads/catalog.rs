@@ -97,6 +97,18 @@ async fn search_matches_words_city_category_dates_prices_and_free_seats(app: Tes
     assert_eq!(item["seats_free"], 10);
     assert_eq!(item["status"], "published");
     assert_eq!(page["next_cursor"], Value::Null);
+    // A result names the zone its times are shown in, as the listing's detail does.
+    let (_, detail) = app
+        .get(
+            &format!("/api/v1/listings/{}", item["id"].as_str().unwrap()),
+            None,
+        )
+        .await;
+    assert!(
+        !detail["time_zone"].as_str().unwrap_or("").is_empty(),
+        "{detail}"
+    );
+    assert_eq!(item["time_zone"], detail["time_zone"]);
 }
 
 async fn search_finds_word_prefixes_best_match_first_and_pages_in_that_order(app: TestApp) {

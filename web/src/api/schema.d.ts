@@ -1581,6 +1581,8 @@ export interface components {
              * @description When it ends.
              */
             ends_at: string;
+            /** @description The IANA time zone its times are meant to be shown in, e.g. `Europe/Paris`. */
+            time_zone: string;
             min_price?: null | components["schemas"]["Amount"];
             max_price?: null | components["schemas"]["Amount"];
             /**
@@ -1874,6 +1876,8 @@ export interface components {
                  * @description When it ends.
                  */
                 ends_at: string;
+                /** @description The IANA time zone its times are meant to be shown in, e.g. `Europe/Paris`. */
+                time_zone: string;
                 min_price?: null | components["schemas"]["Amount"];
                 max_price?: null | components["schemas"]["Amount"];
                 /**

@@ -1,6 +1,6 @@
 // One search result.
 import { Link } from "react-router";
-import { formatTime, localZone, money } from "../ui/format";
+import { formatTime, money } from "../ui/format";
 import type { ListingSummary } from "./queries";
 
 /** How full a listing is, as a badge. */
@@ -22,7 +22,7 @@ export function ListingCard({ listing }: { listing: ListingSummary }) {
       <h3>
         <Link to={`/listings/${listing.id}`}>{listing.title}</Link>
       </h3>
-      <p className="small">{formatTime(listing.starts_at, localZone())}</p>
+      <p className="small">{formatTime(listing.starts_at, listing.time_zone)}</p>
       <p className="small muted">{listing.venue}</p>
       <div className="row spread">
         <span>{from ? (from.amount_minor === 0 ? "Free" : `from ${money(from)}`) : "–"}</span>
