@@ -148,10 +148,11 @@ pub async fn seed(state: AppState) -> anyhow::Result<DemoSummary> {
     let mut first_types = Vec::new();
     for (title, category, city, days, types) in specs {
         // An evening: 18:30 UTC is 19:30 in these cities in winter, 20:30 in summer.
-        let starts = (now + TimeDelta::days(days))
+        let day = now + TimeDelta::days(days);
+        let starts = day
             .date_naive()
             .and_hms_opt(18, 30, 0)
-            .map_or(now + TimeDelta::days(days), |t| t.and_utc());
+            .map_or(day, |t| t.and_utc());
         let ticket_types: Vec<Value> = types
             .iter()
             .map(|(name, amount, capacity)| {

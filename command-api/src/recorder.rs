@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use domain::listing::ListingState;
-use eventlog::sql::{placeholders, Arg, Db};
+use eventlog::sql::{value_rows, Arg, Db};
 use eventlog::{EventLog, StreamId};
 use tokio::sync::{mpsc, oneshot};
 
@@ -176,27 +176,21 @@ async fn write(
     tx.commit().await
 }
 
-/// Inserts `rows` (each the same number of values) with `head` + one `($1, …)` group per
-/// row + `tail`, [`ROWS_PER_INSERT`] rows a statement.
+/// Inserts `rows` (each the same number of values) with `head` + their `VALUES` list +
+/// `tail`, [`ROWS_PER_INSERT`] rows a statement.
 async fn insert_many(
     tx: &mut eventlog::LogTx,
     head: &str,
     tail: &str,
     rows: Vec<Vec<Arg>>,
 ) -> Result<(), sqlx::Error> {
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        let mut sql = String::from(head);
-        let mut args = Vec::new();
-        for (i, row) in chunk.iter().enumerate() {
-            if i > 0 {
-                sql.push_str(", ");
-            }
-            sql.push('(');
-            sql.push_str(&placeholders(args.len() + 1, row.len()));
-            sql.push(')');
-            args.extend(row.iter().cloned());
-        }
-        sql.push_str(tail);
+    let Some(width) = rows.first().map(Vec::len) else {
+        return Ok(());
+    };
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let args: Vec<Arg> = rows.by_ref().take(ROWS_PER_INSERT).flatten().collect();
+        let sql = format!("{head}{}{tail}", value_rows(args.len() / width, width));
         Db::of(tx).exec(&sql, args).await?;
     }
     Ok(())

@@ -415,6 +415,15 @@ pub fn placeholders(first: usize, count: usize) -> String {
         .join(", ")
 }
 
+/// `($1, …, $width), ($width+1, …), …` for `rows` rows: the `VALUES` list of a multi-row
+/// insert whose arguments are the rows' values in order.
+pub fn value_rows(rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|i| format!("({})", placeholders(i * width + 1, width)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::{copy_text, sqlite_sql, Arg};

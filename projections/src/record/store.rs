@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use eventlog::sql::{placeholders, Arg, Db};
+use eventlog::sql::{placeholders, value_rows, Arg, Db};
 
 use super::{read_rows, KeyText as _, Record, Tables};
 
@@ -79,14 +79,11 @@ pub(crate) async fn save<'r, R: Record + 'r>(
         .await;
     }
     for chunk in rows.chunks(per_statement) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(i * width + 1, width)))
-            .collect();
         let sql = format!(
             "INSERT INTO {} ({}) VALUES {} ON CONFLICT ({}) DO UPDATE SET {}",
             tables.name(R::TABLE),
             R::COLUMNS.join(", "),
-            values.join(", "),
+            value_rows(chunk.len(), width),
             R::KEY.join(", "),
             updates.join(", ")
         );
@@ -178,13 +175,10 @@ async fn insert_new<R: Record>(
     }
     let width = R::COLUMNS.len();
     for chunk in rows.chunks((MAX_ARGS / width).max(1)) {
-        let values: Vec<String> = (0..chunk.len())
-            .map(|i| format!("({})", placeholders(i * width + 1, width)))
-            .collect();
         let sql = format!(
             "INSERT INTO {table} ({}) VALUES {}",
             R::COLUMNS.join(", "),
-            values.join(", "),
+            value_rows(chunk.len(), width),
         );
         db.exec(&sql, chunk.iter().flat_map(|r| r.to_args()).collect())
             .await?;
